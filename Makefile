@@ -1,0 +1,52 @@
+# altcraft-campaigns: `make test` on a fresh machine installs everything it needs, then tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+
+.PHONY: help setup venv cli test unit e2e lint format clean
+
+help:
+	@echo "make setup   install .venv (Python deps) and .tools/bin (Pulumi CLI $$(. ./pulumi-version.env; echo v$$PULUMI_VERSION))"
+	@echo "make test    setup, lint, then every test (unit and end-to-end with the real CLI)"
+	@echo "make lint    ruff check and format check"
+	@echo "make clean   remove .venv, .tools and local pulumi state (the CLI build cache is kept)"
+
+setup: venv cli
+
+venv: $(VENV_STAMP)
+
+# Reinstalls only when a requirements file or the pin changes.
+$(VENV_STAMP): requirements.txt requirements-dev.txt pulumi-version.env
+	@. ./pulumi-version.env && grep -qx "pulumi==$$PULUMI_VERSION" requirements.txt || { \
+		echo "requirements.txt must pin pulumi==$$PULUMI_VERSION, as pulumi-version.env does" >&2; exit 1; }
+	@echo "[setup] creating $(VENV) and installing Python dependencies"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+cli:
+	@bash tooling/build-pulumi-cli.sh
+
+test: setup lint
+	$(PY) -m pytest
+
+unit: venv
+	$(PY) -m pytest tests/unit
+
+e2e: setup
+	$(PY) -m pytest tests/e2e
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) .tools .pulumi-local .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""altcraft-campaigns: a Pulumi dynamic provider for the on/off state of Altcraft campaigns."""

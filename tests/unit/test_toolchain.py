@@ -1,0 +1,67 @@
+"""The toolchain pins and the offline environment shared by tests, demo and benchmarks."""
+
+import importlib.metadata
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tooling import pulumi_cli, pulumi_env
+
+
+def test_one_pinned_version_for_sdk_and_requirements() -> None:
+    version = pulumi_env.pinned_version()
+    requirements = (pulumi_env.REPO_ROOT / "requirements.txt").read_text().splitlines()
+    assert f"pulumi=={version}" in requirements
+    assert importlib.metadata.version("pulumi") == version
+
+
+def test_offline_env_is_offline_and_local(tmp_path: Path) -> None:
+    base = {"PATH": "/usr/bin", "PULUMI_ACCESS_TOKEN": "pul-secret", "HOME": "/root"}
+    env = pulumi_env.offline_env(tmp_path / "state", tmp_path / "home", base=base)
+    assert env["PULUMI_BACKEND_URL"] == f"file://{(tmp_path / 'state').resolve()}"
+    assert env["PULUMI_HOME"] == str((tmp_path / "home").resolve())
+    assert env["PATH"].split(":")[0] == str(pulumi_env.TOOLS_BIN)
+    for flag in (
+        "PULUMI_SKIP_UPDATE_CHECK",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
+        "PULUMI_SKIP_CONFIRMATIONS",
+        "PULUMI_IGNORE_AMBIENT_PLUGINS",
+    ):
+        assert env[flag] == "true"
+    assert env["PULUMI_CONFIG_PASSPHRASE"]
+    assert "PULUMI_ACCESS_TOKEN" not in env
+    assert (tmp_path / "state").is_dir() and (tmp_path / "home").is_dir()
+
+
+def test_shell_form_exports_the_same_environment(tmp_path: Path) -> None:
+    script = subprocess.run(
+        [sys.executable, "-m", "tooling.pulumi_env", "--state", str(tmp_path / "s"), "--home", str(tmp_path / "h")],
+        cwd=pulumi_env.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    shown = subprocess.run(
+        ["bash", "-c", f"{script}\necho $PULUMI_BACKEND_URL; echo $PULUMI_SKIP_UPDATE_CHECK"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown == [f"file://{(tmp_path / 's').resolve()}", "true"]
+
+
+def test_missing_cli_is_an_error_not_a_skip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pulumi_cli, "TOOLS_BIN", tmp_path)
+    with pytest.raises(pulumi_cli.CliMissing, match="make setup"):
+        pulumi_cli.require_cli()
+
+
+def test_wrong_cli_version_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "pulumi"
+    fake.write_text("#!/bin/sh\necho v0.0.1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pulumi_cli, "TOOLS_BIN", tmp_path)
+    with pytest.raises(pulumi_cli.CliMissing, match="v0.0.1"):
+        pulumi_cli.require_cli()

@@ -1,0 +1,1 @@
+"""Developer tooling: building the Pulumi CLI and running it offline for tests, demo and benchmarks."""

@@ -18,7 +18,7 @@ from tooling.pulumi_env import REPO_ROOT, TOOLS_BIN, offline_env, pinned_version
 
 # What a copy of the project needs to run; everything else in the repo is not part of it.
 PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "provider")
-OPTIONAL_PROJECT_FILES = ("campaigns.yaml", "campaigns.schema.json")
+OPTIONAL_PROJECT_FILES = ("campaigns.yaml",)
 
 
 class CliMissing(RuntimeError):

@@ -54,6 +54,10 @@ def offline_env(state_dir: Path, home_dir: Path, base: Mapping[str, str] | None 
             # The language host runs the program with this interpreter (see README: it does not
             # read the `virtualenv` option itself).
             "PULUMI_PYTHON_CMD": str(VENV_PYTHON),
+            # What the README recommends for real runs too: with `refresh: always` in Pulumi.yaml,
+            # run the program (which validates the campaigns file) before refreshing, so a bad
+            # file fails before a single call reaches Altcraft.
+            "PULUMI_RUN_PROGRAM": "true",
         }
     )
     # A developer's own backend or access token must never leak into a local run.

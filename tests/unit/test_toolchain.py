@@ -63,5 +63,5 @@ def test_wrong_cli_version_is_an_error(tmp_path: Path, monkeypatch: pytest.Monke
     fake.write_text("#!/bin/sh\necho v0.0.1\n")
     fake.chmod(0o755)
     monkeypatch.setattr(pulumi_cli, "TOOLS_BIN", tmp_path)
-    with pytest.raises(pulumi_cli.CliMissing, match="v0.0.1"):
+    with pytest.raises(pulumi_cli.CliMissing, match=r"v0\.0\.1"):
         pulumi_cli.require_cli()

@@ -1,0 +1,47 @@
+"""Client for the stand-in's admin API: call counters and "web UI" changes behind Pulumi's back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+
+class Admin:
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def _request(self, verb: str, path: str, body: Any = None) -> Any:
+        response = requests.request(verb, f"{self.base_url}/_admin/{path}", json=body, timeout=self.timeout)
+        response.raise_for_status()
+        return response.json()
+
+    def calls(self) -> dict[str, int]:
+        """Per-endpoint call counts since the last reset, e.g. {"get": 3, "activate": 1}."""
+        return self._request("GET", "calls")
+
+    def write_calls(self) -> int:
+        calls = self.calls()
+        return sum(calls.get(method, 0) for method in ("activate", "deactivate", "completed"))
+
+    def reset_calls(self) -> None:
+        self._request("POST", "calls/reset")
+
+    def campaigns(self) -> dict[int, dict[str, Any]]:
+        return {c["id"]: c for c in self._request("GET", "campaigns")}
+
+    def states(self) -> dict[int, str]:
+        return {campaign_id: c["state"] for campaign_id, c in self.campaigns().items()}
+
+    def set_state(self, campaign_id: int, state: str) -> None:
+        self._request("POST", f"campaigns/{campaign_id}", {"state": state})
+
+    def rename(self, campaign_id: int, name: str) -> None:
+        self._request("POST", f"campaigns/{campaign_id}", {"name": name})
+
+    def add(self, campaign_id: int, name: str, state: str = "inactive") -> None:
+        self._request("POST", "campaigns", {"id": campaign_id, "name": name, "state": state})
+
+    def remove(self, campaign_id: int) -> None:
+        self._request("DELETE", f"campaigns/{campaign_id}")

@@ -1,0 +1,215 @@
+"""HTTP front of the local Altcraft stand-in: the six `scampaigns/*` calls plus a small admin API.
+
+API calls: POST /api/v1.1/scampaigns/<method> (trailing slash optional), JSON body, token in the
+body, in `Authorization: Bearer`, or (deprecated upstream) in the query string. Answers use the
+documented envelope. Whether real Altcraft sends a non-zero `error` with HTTP 200 or with the
+matching HTTP status is not documented, so both are available (`error_status`).
+
+Admin calls (not Altcraft; for tests, the demo and benchmarks, no token):
+  GET  /_admin/calls                  per-endpoint call counts
+  POST /_admin/calls/reset
+  GET  /_admin/campaigns              every campaign
+  POST /_admin/campaigns              add a campaign (body: id, name, state, ...)
+  POST /_admin/campaigns/<id>         change state/name as a user in the web UI would
+  DELETE /_admin/campaigns/<id>       make a campaign disappear
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from altcraft_local.store import OK_TEXT, STATES, ApiError, Store
+
+API_PREFIX = "/api/v1.1/scampaigns/"
+METHODS = ("get", "list", "activate", "completed", "deactivate", "get_status")
+MAX_LIST_LIMIT = 1000
+
+
+class AltcraftServer:
+    """The stand-in on 127.0.0.1; `port=0` picks a free port."""
+
+    def __init__(self, store: Store, port: int = 0, error_status: str = "mirror") -> None:
+        if error_status not in ("mirror", "200"):
+            raise ValueError("error_status must be 'mirror' or '200'")
+        self.store = store
+        self.error_status = error_status
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.altcraft = self  # type: ignore[attr-defined]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> AltcraftServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="altcraft-local", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    # -- API -----------------------------------------------------------------------------
+
+    def api(self, method: str, body: dict[str, Any], token: str | None) -> Any:
+        store = self.store
+        with store.lock:
+            store.calls[method] += 1
+            if method == "list":
+                store.authorize(token, method)
+                from_id = _int_param(body, "from_id", default=1)
+                limit = min(_int_param(body, "limit", default=MAX_LIST_LIMIT), MAX_LIST_LIMIT)
+                state = body.get("state")
+                if state is not None and state not in STATES:
+                    raise ApiError(400, f"Incorrect state {state!r}")
+                visible = [c for c in store.list(from_id, limit, state) if _visible(store, token, c)]
+                return visible
+            campaign_id = _int_param(body, "id")
+            store.authorize(token, method)
+            campaign = store.find(campaign_id)
+            store.authorize(token, method, campaign)
+            if method == "get":
+                return [campaign]
+            if method == "get_status":
+                return {"status": campaign["state"]}
+            if method == "activate":
+                store.activate(campaign, _start_date(body))
+            elif method == "deactivate":
+                store.deactivate(campaign)
+            elif method == "completed":
+                store.complete(campaign)
+            return None
+
+
+def _visible(store: Store, token: str | None, campaign: dict[str, Any]) -> bool:
+    try:
+        store.authorize(token, "list", campaign)
+    except ApiError:
+        return False
+    return True
+
+
+def _int_param(body: dict[str, Any], key: str, default: int | None = None) -> int:
+    value = body.get(key, default)
+    if value is None:
+        raise ApiError(400, f"Incorrect request: {key} is required")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiError(400, f"Incorrect request: {key} must be an integer")
+    return value
+
+
+def _start_date(body: dict[str, Any]) -> datetime | None:
+    # The docs' table says activate_date, their example and tip say start_date: accept both.
+    raw = body.get("activate_date") or body.get("start_date")
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, f"Incorrect request: bad date {raw!r}") from None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real API behind a proxy would
+    server_version = "altcraft-local"
+
+    @property
+    def altcraft(self) -> AltcraftServer:
+        return self.server.altcraft  # type: ignore[attr-defined]
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet; tests read counters instead
+        pass
+
+    def do_POST(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path.startswith("/_admin/"):
+            self._admin("POST", parts.path)
+            return
+        method = parts.path.removeprefix(API_PREFIX).rstrip("/")
+        if not parts.path.startswith(API_PREFIX) or method not in METHODS:
+            self._send(HTTPStatus.NOT_FOUND, {"data": None, "error": 404, "error_text": "Unknown method"})
+            return
+        query = parse_qs(parts.query)
+        body = self._json_body()
+        try:
+            if not isinstance(body, dict):
+                raise ApiError(400, "Incorrect request: the body must be a JSON object")
+            if (body.get("format") or query.get("format", ["json"])[0]) != "json":
+                raise ApiError(400, "Incorrect request: the local stand-in only speaks format=json")
+            data = self.altcraft.api(method, body, self._token(body, query))
+        except ApiError as exc:
+            status = exc.code if self.altcraft.error_status == "mirror" else HTTPStatus.OK
+            self._send(status, {"data": None, "error": exc.code, "error_text": exc.text})
+            return
+        self._send(HTTPStatus.OK, {"data": data, "error": 0, "error_text": OK_TEXT})
+
+    def do_GET(self) -> None:
+        self._admin("GET", urlsplit(self.path).path)
+
+    def do_DELETE(self) -> None:
+        self._admin("DELETE", urlsplit(self.path).path)
+
+    def _token(self, body: dict[str, Any], query: dict[str, list[str]]) -> str | None:
+        header = self.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            return header[7:].strip()
+        token = body.get("token")
+        if isinstance(token, str) and token:
+            return token
+        return query.get("token", [None])[0]
+
+    def _json_body(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            return json.loads(raw or b"{}")
+        except ValueError:
+            return None
+
+    def _admin(self, verb: str, path: str) -> None:
+        store = self.altcraft.store
+        parts = path.strip("/").split("/")[1:]
+        try:
+            if parts == ["calls"] and verb == "GET":
+                with store.lock:
+                    self._send(HTTPStatus.OK, dict(store.calls))
+            elif parts == ["calls", "reset"] and verb == "POST":
+                with store.lock:
+                    store.calls.clear()
+                self._send(HTTPStatus.OK, {})
+            elif parts == ["campaigns"] and verb == "GET":
+                with store.lock:
+                    self._send(HTTPStatus.OK, [store.campaigns[i] for i in sorted(store.campaigns)])
+            elif parts == ["campaigns"] and verb == "POST":
+                self._send(HTTPStatus.OK, store.ui_add(self._json_body()))
+            elif len(parts) == 2 and parts[0] == "campaigns" and verb == "POST":
+                self._send(HTTPStatus.OK, store.ui_edit(int(parts[1]), self._json_body() or {}))
+            elif len(parts) == 2 and parts[0] == "campaigns" and verb == "DELETE":
+                store.ui_remove(int(parts[1]))
+                self._send(HTTPStatus.OK, {})
+            else:
+                self._send(HTTPStatus.NOT_FOUND, {"error": f"no admin route {verb} {path}"})
+        except ApiError as exc:
+            self._send(exc.code, {"error": exc.text})
+        except (ValueError, KeyError, TypeError) as exc:
+            self._send(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
+
+    def _send(self, status: int, payload: Any) -> None:
+        raw = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)

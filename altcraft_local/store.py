@@ -1,0 +1,199 @@
+"""Campaigns, tokens and the state machine of the local Altcraft stand-in.
+
+Follows ../shared/altcraft-api.md. Where the docs are silent we use the stand-in behaviour that
+document suggests: `completed` and `deleted` are terminal, state-changing calls on them and calls
+for unknown ids fail with a non-zero `error`, and repeated activate/deactivate are idempotent.
+State lives in a JSON file, rewritten atomically after every change, so separate pulumi runs and
+a restarted server see the same campaigns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+STATES = ("cloning", "inactive", "waiting", "active", "completed", "deleted")
+TERMINAL = ("completed", "deleted")
+
+# Rights as the docs name them: "Campaigns - View object" and "Campaigns - Run".
+VIEW, RUN = "view", "run"
+RIGHT_NEEDED = {"get": VIEW, "get_status": VIEW, "list": RUN, "activate": RUN, "deactivate": RUN, "completed": RUN}
+
+OK_TEXT = "Successful operation"
+
+
+class ApiError(Exception):
+    """Becomes an envelope with a non-zero `error`."""
+
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.text = text
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def full_campaign(seed: dict[str, Any]) -> dict[str, Any]:
+    """A campaign object shaped like the docs' get/list example, from a short seed."""
+    empty_ids = {key: {"ids": []} for key in ("workflows", "triggers", "broadcasts", "regulars", "abns", "placements")}
+    stamp = seed.get("createtime") or now_iso()
+    campaign = {
+        "id": seed["id"],
+        "is_delete": seed.get("state") == "deleted",
+        "createtime": stamp,
+        "updatetime": seed.get("updatetime", stamp),
+        "updated_user": seed.get("updated_user", "seed"),
+        "name": seed.get("name", f"Campaign {seed['id']}"),
+        "description": seed.get("description", ""),
+        "tags": seed.get("tags", []),
+        "state": seed.get("state", "inactive"),
+        "groups": seed.get("groups", []),
+        "audience": seed.get(
+            "audience",
+            {
+                "state": "ready",
+                "seg_id": 1,
+                "list_id": 1,
+                "extension_conf": empty_ids,
+                "lcg": {"ignore_entities": empty_ids, "size_formation_settings": {"limit": 0}},
+            },
+        ),
+    }
+    if campaign["state"] not in STATES:
+        raise ValueError(f"seed campaign {seed['id']}: unknown state {campaign['state']!r}")
+    return campaign
+
+
+@dataclass(frozen=True)
+class Token:
+    rights: frozenset[str]
+    groups: frozenset[str] | None  # None: every group
+
+
+class Store:
+    """All campaigns and tokens, one lock, persisted to `path`."""
+
+    def __init__(self, path: Path, seed: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.calls: Counter[str] = Counter()
+        if path.exists():
+            data = json.loads(path.read_text())
+        elif seed is not None:
+            data = seed
+        else:
+            raise FileNotFoundError(f"{path} does not exist and no seed was given")
+        self.tokens = {
+            value: Token(frozenset(spec.get("rights", [VIEW, RUN])), _groups(spec.get("groups")))
+            for value, spec in data.get("tokens", {}).items()
+        }
+        self.campaigns: dict[int, dict[str, Any]] = {}
+        for item in data.get("campaigns", []):
+            campaign = full_campaign(item)
+            self.campaigns[campaign["id"]] = campaign
+        self._raw_tokens = data.get("tokens", {})
+        self.save()
+
+    # -- persistence ---------------------------------------------------------------------
+
+    def save(self) -> None:
+        with self.lock:
+            data = {"tokens": self._raw_tokens, "campaigns": [self.campaigns[i] for i in sorted(self.campaigns)]}
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text(json.dumps(data, separators=(",", ":")))
+            os.replace(tmp, self.path)
+
+    # -- auth ----------------------------------------------------------------------------
+
+    def authorize(self, token: str | None, method: str, campaign: dict[str, Any] | None = None) -> None:
+        if not token:
+            raise ApiError(401, "API token required")
+        grant = self.tokens.get(token)
+        if grant is None:
+            raise ApiError(401, "Invalid API token")
+        if RIGHT_NEEDED[method] not in grant.rights:
+            raise ApiError(403, f"No rights: the token lacks 'Campaigns - {RIGHT_NEEDED[method]}'")
+        if campaign is not None and grant.groups is not None and not grant.groups & set(campaign["groups"]):
+            raise ApiError(403, "No access to the campaign's groups")
+
+    # -- the six calls -------------------------------------------------------------------
+
+    def find(self, campaign_id: int) -> dict[str, Any]:
+        campaign = self.campaigns.get(campaign_id)
+        if campaign is None:
+            raise ApiError(404, f"Campaign {campaign_id} not found")
+        return campaign
+
+    def list(self, from_id: int, limit: int, state: str | None) -> list[dict[str, Any]]:
+        ids = sorted(i for i in self.campaigns if i >= from_id)
+        chosen = [self.campaigns[i] for i in ids if state is None or self.campaigns[i]["state"] == state]
+        return chosen[:limit]
+
+    def activate(self, campaign: dict[str, Any], start: datetime | None) -> None:
+        state = campaign["state"]
+        if state in TERMINAL:
+            raise ApiError(400, f"Campaign {campaign['id']} is {state} and cannot be activated")
+        if state == "cloning":
+            raise ApiError(400, f"Campaign {campaign['id']} is being cloned")
+        in_future = start is not None and start > datetime.now(UTC)
+        self._set(campaign, "waiting" if in_future else "active")
+
+    def deactivate(self, campaign: dict[str, Any]) -> None:
+        state = campaign["state"]
+        if state in TERMINAL:
+            raise ApiError(400, f"Campaign {campaign['id']} is {state} and cannot be deactivated")
+        if state == "cloning":
+            raise ApiError(400, f"Campaign {campaign['id']} is being cloned")
+        self._set(campaign, "inactive")
+
+    def complete(self, campaign: dict[str, Any]) -> None:
+        if campaign["state"] == "deleted":
+            raise ApiError(400, f"Campaign {campaign['id']} is deleted")
+        self._set(campaign, "completed")
+
+    def _set(self, campaign: dict[str, Any], state: str, user: str = "api.user") -> None:
+        if campaign["state"] != state:
+            campaign["state"] = state
+            campaign["is_delete"] = state == "deleted"
+            campaign["updatetime"] = now_iso()
+            campaign["updated_user"] = user
+            self.save()
+
+    # -- changes made "in the web UI", for tests and the demo ------------------------------
+
+    def ui_edit(self, campaign_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            campaign = self.find(campaign_id)
+            if "state" in changes:
+                if changes["state"] not in STATES:
+                    raise ApiError(400, f"unknown state {changes['state']!r}")
+                self._set(campaign, changes["state"], user="web.ui")
+            if "name" in changes:
+                campaign["name"] = str(changes["name"])
+                self.save()
+            return campaign
+
+    def ui_add(self, seed: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            campaign = full_campaign(seed)
+            self.campaigns[campaign["id"]] = campaign
+            self.save()
+            return campaign
+
+    def ui_remove(self, campaign_id: int) -> None:
+        with self.lock:
+            self.find(campaign_id)
+            del self.campaigns[campaign_id]
+            self.save()
+
+
+def _groups(value: Any) -> frozenset[str] | None:
+    return None if value is None else frozenset(str(g) for g in value)

@@ -1,0 +1,248 @@
+"""Altcraft's campaigns API (`scampaigns/*`) over HTTP. Knows nothing of Pulumi.
+
+Liberal in what it accepts (an envelope with any HTTP status, `get` data as a list or an object,
+paths with or without /api/v1.1), strict in what it assumes: a non-zero `error` is a failure
+whatever the HTTP status, and a campaign without a known state is an error, never a guess.
+The token travels in the JSON body only and is redacted from every message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from provider.errors import UserFacingError
+
+API_PREFIX = "/api/v1.1"
+# (connect, read) seconds; every request has both.
+DEFAULT_TIMEOUT = (5.0, 30.0)
+PAGE_LIMIT = 1000
+
+STATES = ("cloning", "inactive", "waiting", "active", "completed", "deleted")
+TERMINAL_STATES = ("completed", "deleted")
+
+ERROR_BAD_REQUEST = 400
+ERROR_BAD_TOKEN = 401
+ERROR_NO_RIGHTS = 403
+ERROR_NOT_FOUND = 404
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """What we need of a live campaign."""
+
+    id: int
+    name: str
+    state: str
+
+    @property
+    def active(self) -> bool:
+        # `waiting` (scheduled) counts as not active.
+        return self.state == "active"
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in TERMINAL_STATES
+
+
+class AltcraftError(UserFacingError):
+    """A call to Altcraft failed. `code` is the envelope's `error`, if there was one."""
+
+    def __init__(self, message: str, *, code: int | None = None, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.http_status = http_status
+
+
+class BadToken(AltcraftError):
+    """Altcraft rejected the API token (error 401)."""
+
+
+class NoRights(AltcraftError):
+    """The token lacks the right or the group access for this call (error 403)."""
+
+
+class NotFound(AltcraftError):
+    """The campaign does not exist (or is invisible to this token)."""
+
+
+class MalformedResponse(AltcraftError):
+    """Altcraft answered something we cannot read safely."""
+
+
+class TransportError(AltcraftError):
+    """No usable answer: connection failure, timeout, or an HTTP error without an envelope."""
+
+
+def normalize_base_url(url: str) -> str:
+    """'https://host', 'https://host/' and 'https://host/api/v1.1/' all mean the same API root."""
+    url = url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"Altcraft URL must start with http:// or https://, got {url!r}")
+    return url if url.endswith(API_PREFIX) else url + API_PREFIX
+
+
+class AltcraftClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self._token = token
+        self._timeout = timeout
+        self._session = session or requests.Session()
+        self._session.headers.update({"Accept": "application/json", "User-Agent": "altcraft-campaigns"})
+
+    def __repr__(self) -> str:  # never show the token
+        return f"AltcraftClient({self.base_url!r})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- the six calls -------------------------------------------------------------------
+
+    def get(self, campaign_id: int) -> Campaign:
+        data = self._call("get", {"id": campaign_id}, campaign_id)
+        # The docs show a one-element list; accept a bare object too.
+        if isinstance(data, list):
+            if not data:
+                raise NotFound(f"campaign {campaign_id} was not found in Altcraft", code=ERROR_NOT_FOUND)
+            data = data[0]
+        return parse_campaign(data, campaign_id)
+
+    def get_status(self, campaign_id: int) -> str:
+        data = self._call("get_status", {"id": campaign_id}, campaign_id)
+        status = data.get("status") if isinstance(data, dict) else None
+        return _checked_state(status, campaign_id, "get_status")
+
+    def list_page(self, from_id: int = 1, limit: int = PAGE_LIMIT, state: str | None = None) -> list[Campaign]:
+        payload: dict[str, Any] = {"from_id": from_id, "limit": limit}
+        if state is not None:
+            payload["state"] = state
+        data = self._call("list", payload)
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            raise MalformedResponse(f"scampaigns/list returned {type(data).__name__} data, expected a list")
+        return [parse_campaign(item, None) for item in data]
+
+    def list_all(self, state: str | None = None, limit: int = PAGE_LIMIT) -> Iterator[Campaign]:
+        """Every campaign, paging by `from_id` (inclusive) until a short page."""
+        from_id = 1
+        while True:
+            page = self.list_page(from_id, limit, state)
+            yield from page
+            if len(page) < limit:
+                return
+            next_from = max(c.id for c in page) + 1
+            if next_from <= from_id:  # a server that ignores from_id would loop forever
+                raise MalformedResponse("scampaigns/list ignored from_id; cannot page through campaigns")
+            from_id = next_from
+
+    def activate(self, campaign_id: int) -> None:
+        # An empty start date means "now" (docs: activate tip); both spellings are sent.
+        self._call("activate", {"id": campaign_id, "start_date": "", "activate_date": ""}, campaign_id)
+
+    def deactivate(self, campaign_id: int) -> None:
+        self._call("deactivate", {"id": campaign_id}, campaign_id)
+
+    def complete(self, campaign_id: int) -> None:
+        self._call("completed", {"id": campaign_id}, campaign_id)
+
+    # -- transport -----------------------------------------------------------------------
+
+    def _call(self, method: str, payload: dict[str, Any], campaign_id: int | None = None) -> Any:
+        url = f"{self.base_url}/scampaigns/{method}"
+        about = f"scampaigns/{method}" + (f" for campaign {campaign_id}" if campaign_id is not None else "")
+        try:
+            response = self._session.post(url, json={"token": self._token, **payload}, timeout=self._timeout)
+        except requests.Timeout:
+            raise TransportError(f"Altcraft did not answer {about} in time ({self.base_url})") from None
+        except requests.RequestException as exc:
+            reason = self.redact(str(exc))
+            raise TransportError(f"cannot reach Altcraft at {self.base_url} ({about}): {reason}") from None
+        return self._unwrap(response, about, campaign_id)
+
+    def _unwrap(self, response: requests.Response, about: str, campaign_id: int | None) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or "error" not in body:
+            if response.status_code >= 400:
+                raise TransportError(
+                    f"HTTP {response.status_code} from Altcraft on {about}", http_status=response.status_code
+                )
+            kind = response.headers.get("Content-Type", "unknown content type")
+            raise MalformedResponse(f"Altcraft answered {about} with something that is not its JSON envelope ({kind})")
+        code = body.get("error")
+        if not isinstance(code, int) or isinstance(code, bool):
+            raise MalformedResponse(f"Altcraft answered {about} with a non-numeric error field: {code!r}")
+        if code != 0:
+            raise self._error(code, self.redact(str(body.get("error_text") or "")), about, campaign_id, response)
+        if response.status_code >= 400:
+            # error 0 with an HTTP error status: trust neither.
+            raise TransportError(
+                f"HTTP {response.status_code} from Altcraft on {about}", http_status=response.status_code
+            )
+        return body.get("data")
+
+    def _error(
+        self, code: int, text: str, about: str, campaign_id: int | None, response: requests.Response
+    ) -> AltcraftError:
+        detail = f"error {code}" + (f": {text}" if text else "")
+        status = response.status_code
+        if code == ERROR_BAD_TOKEN:
+            return BadToken(
+                f"Altcraft rejected the API token ({detail}); check altcraft:token or ALTCRAFT_TOKEN",
+                code=code,
+                http_status=status,
+            )
+        if code == ERROR_NO_RIGHTS:
+            return NoRights(
+                f"the API token may not call {about} ({detail}); it needs the Campaigns rights "
+                "(View object, Run) and access to the campaign's groups",
+                code=code,
+                http_status=status,
+            )
+        if code == ERROR_NOT_FOUND or "not found" in text.lower():
+            what = f"campaign {campaign_id}" if campaign_id is not None else "the campaign"
+            return NotFound(f"{what} was not found in Altcraft ({detail})", code=code, http_status=status)
+        return AltcraftError(f"Altcraft refused {about} ({detail})", code=code, http_status=status)
+
+    def redact(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+
+def parse_campaign(item: Any, expected_id: int | None) -> Campaign:
+    """A campaign object from get/list; refuses anything without an id, a name and a known state."""
+    label = f"campaign {expected_id}" if expected_id is not None else "a campaign in scampaigns/list"
+    if not isinstance(item, dict):
+        raise MalformedResponse(f"Altcraft returned {type(item).__name__} for {label}, expected an object")
+    campaign_id = item.get("id")
+    if not isinstance(campaign_id, int) or isinstance(campaign_id, bool):
+        raise MalformedResponse(f"Altcraft returned {label} without a numeric id: {campaign_id!r}")
+    label = f"campaign {campaign_id}"
+    if expected_id is not None and campaign_id != expected_id:
+        raise MalformedResponse(f"asked Altcraft for campaign {expected_id}, got {label}")
+    name = item.get("name")
+    if not isinstance(name, str):
+        raise MalformedResponse(f"Altcraft returned {label} without a name")
+    state = _checked_state(item.get("state"), campaign_id, "its state")
+    return Campaign(id=campaign_id, name=name, state=state)
+
+
+def _checked_state(state: Any, campaign_id: int, source: str) -> str:
+    if state not in STATES:
+        raise MalformedResponse(
+            f"Altcraft reported campaign {campaign_id} in an unknown state {state!r} ({source}); "
+            f"known states: {', '.join(STATES)}. Nothing was changed."
+        )
+    return state

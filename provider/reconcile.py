@@ -1,0 +1,66 @@
+"""What to do to make one live campaign match its desired state. No I/O.
+
+The rules: `active: true` needs the live state `active`; `active: false` is satisfied by any
+other state (`waiting` is scheduled, so not active yet). `completed` and `deleted` are terminal:
+nothing can activate them again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from provider.client import Campaign
+from provider.errors import UserFacingError
+
+Action = Literal["activate", "deactivate"]
+
+
+class CampaignError(UserFacingError):
+    """A campaign cannot be brought to its desired state; the message names it."""
+
+
+@dataclass(frozen=True)
+class Desired:
+    campaign_id: int
+    active: bool
+    expected_name: str | None = None
+    on_remove: str = "retain"
+
+
+def describe(campaign: Campaign) -> str:
+    return f"campaign {campaign.id} ({campaign.name})"
+
+
+def check_name(desired: Desired, live: Campaign) -> None:
+    if desired.expected_name is not None and desired.expected_name != live.name:
+        raise CampaignError(
+            f"campaign {desired.campaign_id}: the campaigns file expects the name {desired.expected_name!r}, "
+            f"but in Altcraft it is {live.name!r}. Is the id a typo? Fix the id, or the name if the campaign "
+            "was renamed. Nothing was changed."
+        )
+
+
+def plan(desired: Desired, live: Campaign) -> Action | None:
+    """The one call that converges `live` to `desired`, or None when it already matches."""
+    check_name(desired, live)
+    if desired.active:
+        if live.terminal:
+            raise CampaignError(
+                f"{describe(live)} is {live.state} in Altcraft and cannot be activated: "
+                "completion is irreversible. Set `active: false` for it, or remove it from the campaigns file. "
+                "No activate call was sent."
+            )
+        return None if live.active else "activate"
+    return "deactivate" if live.active else None
+
+
+def plan_removal(on_remove: str, live: Campaign) -> Action | None:
+    """What removing the entry does: `retain` leaves the campaign alone, `deactivate` turns it off."""
+    if on_remove == "deactivate" and live.active:
+        return "deactivate"
+    return None
+
+
+def expected_state(action: Action) -> str:
+    return "active" if action == "activate" else "inactive"

@@ -1,0 +1,201 @@
+"""The Pulumi lifecycle of one Altcraft campaign: check, diff, create (adopt), read, update, delete.
+
+The provider is pickled by reference (this module is importable from the project directory) and
+pickles to an empty state: no URL, token, session or lock. It finds Altcraft in `configure()`,
+which the provider process calls once with the stack config before the first operation.
+Knows nothing of HTTP: it talks to `AltcraftClient` and decides with `provider.reconcile`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from provider import error_display
+from provider.client import AltcraftClient, NotFound
+from provider.client import Campaign as LiveCampaign
+from provider.reconcile import CampaignError, Desired, describe, expected_state, plan, plan_removal
+from provider.settings import Settings
+from provider.spec import CampaignSpec
+
+error_display.install()
+
+ON_REMOVE_CHOICES = ("retain", "deactivate")
+# Inputs whose change is an in-place update; a different campaign id is a different campaign.
+UPDATE_KEYS = ("active", "expected_name", "on_remove")
+
+
+class CampaignProvider(ResourceProvider):
+    # Nothing secret is pickled, so the serialized provider need not be encrypted in state.
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._init_runtime()
+
+    def _init_runtime(self) -> None:
+        self._lock = threading.Lock()
+        self._settings: Settings | None = None
+        self._client: AltcraftClient | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._init_runtime()
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._settings = Settings.from_sources(req.config.get, os.environ)
+
+    def client(self) -> AltcraftClient:
+        # Up to four engine threads call in at once; build the client once.
+        with self._lock:
+            if self._client is None:
+                settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)
+                self._client = AltcraftClient(settings.url, settings.token)
+            return self._client
+
+    # -- planning: no network ------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = []
+        campaign_id = news.get("campaign_id")
+        if not isinstance(campaign_id, int | float) or campaign_id != int(campaign_id) or campaign_id < 1:
+            failures.append(CheckFailure("campaign_id", f"must be a positive whole number, got {campaign_id!r}"))
+        if not isinstance(news.get("active"), bool):
+            failures.append(CheckFailure("active", f"must be true or false, got {news.get('active')!r}"))
+        if news.get("on_remove", "retain") not in ON_REMOVE_CHOICES:
+            failures.append(CheckFailure("on_remove", f"must be one of {', '.join(ON_REMOVE_CHOICES)}"))
+        expected_name = news.get("expected_name")
+        if expected_name is not None and not isinstance(expected_name, str):
+            failures.append(CheckFailure("expected_name", "must be a string"))
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # olds are the last outputs: `active` there is the live state as last seen (or refreshed).
+        changed = [key for key in UPDATE_KEYS if olds.get(key) != news.get(key)]
+        replaces = ["campaign_id"] if _int(olds.get("campaign_id")) != _int(news.get("campaign_id")) else []
+        return DiffResult(changes=bool(changed or replaces), replaces=replaces, delete_before_replace=True)
+
+    # -- operations ----------------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
+        desired = _desired(props)
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=True))
+        return CreateResult(id_=str(desired.campaign_id), outs=_outputs(desired, live))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            live = self.client().get(int(id_))
+        except NotFound:
+            return ReadResult(None, {})  # gone from Altcraft: drop it from the state
+        desired = _desired({**props, "campaign_id": live.id, "active": props.get("active", live.active)})
+        # Inputs as Altcraft has them now, so that drift shows as a diff against the program.
+        inputs = {**_inputs(desired), "active": live.active}
+        return ReadResult(id_=id_, outs=_outputs(desired, live), inputs=inputs)
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        desired = _desired(news)
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=False))
+        return UpdateResult(outs=_outputs(desired, live))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        on_remove = props.get("on_remove", "retain")
+        if on_remove == "retain":
+            return  # leave the campaign exactly as it is, without asking Altcraft anything
+        try:
+            live = self.client().get(int(id_))
+        except NotFound:
+            return
+        action = plan_removal(on_remove, live)
+        if action is not None:
+            self._write(action, live)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
+        try:
+            return self.client().get(campaign_id)
+        except NotFound:
+            hint = "check the id in the campaigns file" if adopting else "it was removed from Altcraft"
+            raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
+
+    def _converge(self, desired: Desired, live: LiveCampaign) -> LiveCampaign:
+        action = plan(desired, live)
+        return live if action is None else self._write(action, live)
+
+    def _write(self, action: str, live: LiveCampaign) -> LiveCampaign:
+        client = self.client()
+        if action == "activate":
+            client.activate(live.id)
+        else:
+            client.deactivate(live.id)
+        state = client.get_status(live.id)
+        if state != expected_state(action):
+            raise CampaignError(f"{describe(live)}: Altcraft accepted {action} but the campaign is now {state!r}")
+        return LiveCampaign(id=live.id, name=live.name, state=state)
+
+
+def _int(value: Any) -> int | None:
+    # Numbers cross the gRPC boundary as floats.
+    return int(value) if isinstance(value, int | float) else None
+
+
+def _desired(props: dict[str, Any]) -> Desired:
+    return Desired(
+        campaign_id=int(props["campaign_id"]),
+        active=bool(props["active"]),
+        expected_name=props.get("expected_name"),
+        on_remove=props.get("on_remove") or "retain",
+    )
+
+
+def _inputs(desired: Desired) -> dict[str, Any]:
+    inputs: dict[str, Any] = {
+        "campaign_id": desired.campaign_id,
+        "active": desired.active,
+        "on_remove": desired.on_remove,
+    }
+    if desired.expected_name is not None:
+        inputs["expected_name"] = desired.expected_name
+    return inputs
+
+
+def _outputs(desired: Desired, live: LiveCampaign) -> dict[str, Any]:
+    return {**_inputs(desired), "active": live.active, "state": live.state, "name": live.name}
+
+
+class Campaign(Resource, module="altcraft", name="Campaign"):
+    """One Altcraft campaign's on/off state; type pulumi-python:dynamic/altcraft:Campaign."""
+
+    campaign_id: pulumi.Output[int]
+    active: pulumi.Output[bool]
+    state: pulumi.Output[str]
+    name: pulumi.Output[str]
+
+    def __init__(self, spec: CampaignSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        props: dict[str, Any] = {
+            "campaign_id": spec.id,
+            "active": spec.active,
+            "on_remove": spec.on_remove,
+            "expected_name": spec.name,
+            # Outputs exist as attributes only for keys declared here.
+            "state": None,
+            "name": None,
+        }
+        super().__init__(CampaignProvider(), f"campaign-{spec.id}", props, opts)

@@ -1,0 +1,46 @@
+"""Where the provider finds Altcraft: stack config first, then the environment.
+
+`altcraft:url` / ALTCRAFT_URL and the secret `altcraft:token` / ALTCRAFT_TOKEN. The token is kept
+out of repr() so it cannot reach a log or an error message by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from provider.client import normalize_base_url
+from provider.errors import UserFacingError
+
+URL_KEY, TOKEN_KEY = "altcraft:url", "altcraft:token"
+URL_ENV, TOKEN_ENV = "ALTCRAFT_URL", "ALTCRAFT_TOKEN"
+
+
+class SettingsError(UserFacingError):
+    """Altcraft's URL or token is missing or unusable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    url: str
+    token: str = field(repr=False)
+
+    @classmethod
+    def from_sources(cls, config_get: Callable[[str], str | None], environ: Mapping[str, str]) -> Settings:
+        url = config_get(URL_KEY) or environ.get(URL_ENV)
+        token = config_get(TOKEN_KEY) or environ.get(TOKEN_ENV)
+        if not url:
+            raise SettingsError(
+                f"the Altcraft URL is not set: run `pulumi config set {URL_KEY} https://<your-altcraft-host>` "
+                f"or export {URL_ENV}"
+            )
+        if not token:
+            raise SettingsError(
+                f"the Altcraft API token is not set: run `pulumi config set --secret {TOKEN_KEY}` "
+                f"(it prompts for the value) or export {TOKEN_ENV}"
+            )
+        try:
+            url = normalize_base_url(url)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        return cls(url=url, token=token)

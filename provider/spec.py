@@ -1,0 +1,308 @@
+"""campaigns.yaml -> validated, typed campaign specs. No network.
+
+Every problem is reported with the file, the line and the campaign it concerns, all problems
+at once, before anything is sent to Altcraft. The format is published as JSON Schema
+(campaigns.schema.json beside this module) and validated with it; what JSON Schema cannot see
+(duplicate keys, duplicate ids, YAML 1.1 surprises such as `yes` meaning true) is checked on
+the YAML node tree, which also gives every value its line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+import yaml
+
+from provider.errors import UserFacingError
+
+SCHEMA_PATH = Path(__file__).with_name("campaigns.schema.json")
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# Aliases can make a small file expand into a huge tree ("billion laughs").
+MAX_NODES = 500_000
+
+OnRemove = Literal["retain", "deactivate"]
+Path_ = tuple[str | int, ...]
+
+# YAML 1.2 spellings; PyYAML (YAML 1.1) also reads yes/no/on/off/y/n as booleans.
+_BOOL_SPELLINGS = {"true", "True", "TRUE", "false", "False", "FALSE"}
+_PLAIN_INT = re.compile(r"[-+]?[0-9]+")
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    """The desired state of one campaign, as written in the file."""
+
+    id: int
+    active: bool
+    name: str | None = None
+    on_remove: OnRemove = "retain"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    campaign: str | None
+    message: str
+
+    def render(self, path: str) -> str:
+        where = f"{path}:{self.line}" if self.line else path
+        who = f" {self.campaign}:" if self.campaign else ""
+        return f"{where}:{who} {self.message}"
+
+
+class SpecError(UserFacingError):
+    """The campaigns file is unusable; the message lists every problem with file and line."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.message))
+        lines = [p.render(path) for p in self.problems]
+        if len(lines) == 1:
+            text = f"{lines[0]}\n(nothing was sent to Altcraft)"
+        else:
+            text = "\n".join(
+                [f"{path}: {len(lines)} problems, nothing was sent to Altcraft:", *(f"  {line}" for line in lines)]
+            )
+        super().__init__(text)
+
+
+def load_campaigns(path: str | Path) -> list[CampaignSpec]:
+    """Read and validate a campaigns file; raises SpecError naming file, line and campaign."""
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SpecError(shown, [Problem(None, None, "file not found")]) from None
+    except OSError as exc:
+        raise SpecError(shown, [Problem(None, None, f"cannot read the file: {exc.strerror}")]) from None
+    return parse_campaigns(raw, shown)
+
+
+def parse_campaigns(raw: bytes, path: str) -> list[CampaignSpec]:
+    text = _decode(raw, path)
+    document = _compose(text, path)
+    data, lines = _Converter(path).convert(document)
+    problems = list(_schema_problems(data, lines))
+    if problems:
+        raise SpecError(path, problems)
+    specs = [_to_spec(entry, lines[("campaigns", i)]) for i, entry in enumerate(data["campaigns"])]
+    problems = list(_duplicate_ids(specs))
+    if problems:
+        raise SpecError(path, problems)
+    return specs
+
+
+def _decode(raw: bytes, path: str) -> str:
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise SpecError(path, [Problem(None, None, f"file is {len(raw) / 1e6:.1f} MB; the limit is {limit} MiB")])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        message = "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
+        raise SpecError(path, [Problem(1, None, message)])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); is this a binary file?"
+        raise SpecError(path, [Problem(line, None, message)]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SpecError(path, [Problem(line, None, "contains a NUL character; is this a binary file?")])
+    return text
+
+
+def _compose(text: str, path: str) -> yaml.Node:
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = " ".join(filter(None, [exc.problem, exc.context])) or "invalid YAML"
+        if "\t" in reason or "'\\t'" in reason:
+            reason += " (tabs cannot indent YAML; use spaces)"
+        raise SpecError(path, [Problem(line, None, f"YAML syntax error: {reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(path, [Problem(None, None, f"YAML error: {exc}")]) from None
+    documents = [d for d in documents if d is not None]
+    if not documents:
+        raise SpecError(path, [Problem(None, None, "file is empty; expected a 'campaigns:' list")])
+    if len(documents) > 1:
+        line = documents[1].start_mark.line + 1
+        raise SpecError(path, [Problem(line, None, "file holds several YAML documents ('---'); expected one")])
+    return documents[0]
+
+
+class _Converter:
+    """YAML nodes -> plain Python values, recording the line of every value and key."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: dict[Path_, int] = {}
+        # (path of the value, line, message); labelled with the campaign once the tree is built
+        self.problems: list[tuple[Path_, int, str]] = []
+        self.nodes = 0
+        self._scalars = yaml.SafeLoader("")
+
+    def convert(self, node: yaml.Node) -> tuple[Any, dict[Path_, int]]:
+        value = self._value(node, ())
+        if self.problems:
+            problems = [Problem(line, _campaign_label(value, at), message) for at, line, message in self.problems]
+            raise SpecError(self.path, problems)
+        return value, self.lines
+
+    def _value(self, node: yaml.Node, at: Path_) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            problem = Problem(node.start_mark.line + 1, None, "file is too large or too deeply aliased")
+            raise SpecError(self.path, [problem])
+        self.lines.setdefault(at, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._value(item, (*at, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, at)
+
+    def _mapping(self, node: yaml.MappingNode, at: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append((at, line, "a key must be a plain word, not a list or mapping"))
+                continue
+            key = self._scalar(key_node, at)
+            if key in result:
+                first = self.lines[(*at, key)]
+                self.problems.append((at, line, f"duplicate key '{key}' (first on line {first})"))
+                continue
+            self.lines[(*at, key)] = line
+            result[key] = self._value(value_node, (*at, key))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, at: Path_) -> Any:
+        line = node.start_mark.line + 1
+        if node.tag == "tag:yaml.org,2002:bool" and node.style is None and node.value not in _BOOL_SPELLINGS:
+            message = f"'{node.value}' is ambiguous (YAML 1.1 reads it as a boolean); write true or false"
+            self.problems.append((at, line, message))
+            return node.value
+        if node.tag == "tag:yaml.org,2002:int" and node.style is None and not _PLAIN_INT.fullmatch(node.value):
+            self.problems.append((at, line, f"'{node.value}': write numbers as plain decimal digits"))
+            return node.value
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            reason = getattr(exc, "problem", None) or str(exc)
+            self.problems.append((at, line, f"cannot read this value: {reason}"))
+            return node.value
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    # JSON Schema counts 18.0 as an integer; an ID written as a float is a typo here.
+    checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    validator_class = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=checker)
+    return validator_class(schema)
+
+
+def _schema_problems(data: Any, lines: dict[Path_, int]) -> Iterator[Problem]:
+    for error in _validator().iter_errors(data):
+        at: Path_ = tuple(error.absolute_path)
+        campaign = _campaign_label(data, at)
+        if error.validator == "additionalProperties":
+            allowed = sorted(error.schema.get("properties", {}))
+            for key in sorted(set(error.instance) - set(allowed), key=str):
+                message = f"unknown key '{key}' (allowed: {', '.join(allowed)})"
+                yield Problem(lines.get((*at, key)), campaign, message)
+            continue
+        yield Problem(lines.get(at), campaign, _describe_error(error, at))
+
+
+def _describe_error(error: jsonschema.ValidationError, at: Path_) -> str:
+    field = f"'{at[-1]}'" if at and isinstance(at[-1], str) else "the top level"
+    kind = error.validator
+    if kind == "type":
+        expected = error.validator_value
+        if not at:
+            return f"the top level must be a mapping with a 'campaigns:' list, got {_describe(error.instance)}"
+        if at == ("campaigns",) or (len(at) == 2 and at[0] == "campaigns"):
+            field = "'campaigns'" if len(at) == 1 else "each campaign"
+        return f"{field} must be {_TYPE_WORDS.get(expected, expected)}, got {_describe(error.instance)}"
+    if kind == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return f"missing required key {', '.join(repr(k) for k in missing)}"
+    if kind in ("minimum", "maximum"):
+        schema = error.schema
+        return f"{field} must be between {schema['minimum']} and {schema['maximum']}, got {error.instance}"
+    if kind == "enum":
+        allowed = ", ".join(error.validator_value)
+        return f"{field} must be one of {allowed}, got {_describe(error.instance)}"
+    if kind == "minLength":
+        return f"{field} must not be empty"
+    return error.message
+
+
+_TYPE_WORDS = {
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "string": "a string",
+    "object": "a mapping",
+    "array": "a list",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _campaign_label(data: Any, at: Path_) -> str | None:
+    if len(at) < 2 or at[0] != "campaigns" or not isinstance(at[1], int):
+        return None
+    try:
+        entry = data["campaigns"][at[1]]
+    except (TypeError, KeyError, IndexError):
+        return None
+    campaign_id = entry.get("id") if isinstance(entry, dict) else None
+    if isinstance(campaign_id, int) and not isinstance(campaign_id, bool):
+        return f"campaign {campaign_id}"
+    return f"campaign entry #{at[1] + 1}"
+
+
+def _to_spec(entry: dict[str, Any], line: int) -> CampaignSpec:
+    return CampaignSpec(
+        id=entry["id"],
+        active=entry["active"],
+        name=entry.get("name"),
+        on_remove=entry.get("on_remove", "retain"),
+        line=line,
+    )
+
+
+def _duplicate_ids(specs: list[CampaignSpec]) -> Iterator[Problem]:
+    first_line: dict[int, int] = {}
+    for spec in specs:
+        if spec.id in first_line:
+            yield Problem(spec.line, f"campaign {spec.id}", f"duplicate id (first on line {first_line[spec.id]})")
+        else:
+            first_line[spec.id] = spec.line

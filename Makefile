@@ -7,10 +7,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: help setup venv cli test unit e2e lint format clean
+.PHONY: help setup venv cli demo test unit e2e lint format clean
 
 help:
 	@echo "make setup   install .venv (Python deps) and .tools/bin (Pulumi CLI $$(. ./pulumi-version.env; echo v$$PULUMI_VERSION))"
+	@echo "make demo    a local Altcraft stand-in, then pulumi preview --diff and pulumi up of campaigns.yaml"
 	@echo "make test    setup, lint, then every test (unit and end-to-end with the real CLI)"
 	@echo "make lint    ruff check and format check"
 	@echo "make clean   remove .venv, .tools and local pulumi state (the CLI build cache is kept)"
@@ -30,6 +31,9 @@ $(VENV_STAMP): requirements.txt requirements-dev.txt pulumi-version.env
 
 cli:
 	@bash tooling/build-pulumi-cli.sh
+
+demo: setup
+	@$(PY) -m tooling.demo
 
 test: setup lint
 	$(PY) -m pytest

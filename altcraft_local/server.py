@@ -50,7 +50,10 @@ class AltcraftServer:
         return f"http://{host}:{port}"
 
     def start(self) -> AltcraftServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="altcraft-local", daemon=True)
+        # A short poll interval makes stop() quick; tests start and stop many servers.
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="altcraft-local", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +54,12 @@ def copy_project(dest: Path, extra_files: dict[str, str] | None = None) -> Path:
     for name in PROJECT_FILES + OPTIONAL_PROJECT_FILES:
         src = REPO_ROOT / name
         if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
         elif src.exists():
             shutil.copy2(src, dest / name)
     # Pulumi.yaml names `.venv` relative to the project; the dynamic-provider process uses it.
-    (dest / ".venv").symlink_to(REPO_ROOT / ".venv")
+    if not (dest / ".venv").is_symlink():
+        (dest / ".venv").symlink_to(REPO_ROOT / ".venv")
     for name, text in (extra_files or {}).items():
         (dest / name).write_text(text)
     return dest
@@ -71,12 +72,23 @@ class Workspace:
     project_dir: Path
     env: dict[str, str]
     stack: str
+    # Every command's result, so tests can scan all output (e.g. for the API token).
+    history: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
 
-    def run(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, check: bool = True, timeout: float = 900, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         argv = [str(TOOLS_BIN / "pulumi"), "--non-interactive", *args]
         result = subprocess.run(
-            argv, cwd=self.project_dir, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+            argv,
+            cwd=self.project_dir,
+            env=env or self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
+        self.history.append(result)
         if check and result.returncode != 0:
             raise PulumiFailed(list(args), result)
         return result
@@ -86,6 +98,12 @@ class Workspace:
 
     def up(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.run("up", "--yes", "--skip-preview", *args, check=check)
+
+    def destroy(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return self.run("destroy", "--yes", "--skip-preview", *args, check=check)
+
+    def write(self, name: str, text: str) -> None:
+        (self.project_dir / name).write_text(text)
 
     def set_config(self, key: str, value: str, secret: bool = False) -> None:
         self.run("config", "set", *(["--secret"] if secret else []), "--", key, value)

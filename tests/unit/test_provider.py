@@ -1,0 +1,163 @@
+"""CampaignProvider's methods called directly, against the local server (no CLI)."""
+
+import base64
+import os
+from unittest import mock
+
+import dill
+import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+from pulumi.dynamic.dynamic import serialize_provider
+
+from provider.reconcile import CampaignError
+from provider.resource import CampaignProvider
+from provider.settings import SettingsError
+from tests.conftest import TOKEN, LocalAltcraft
+
+
+def configured(url: str, token: str = TOKEN) -> CampaignProvider:
+    provider = CampaignProvider()
+    config = Config({"altcraft:url": url, "altcraft:token": token}, project_name="altcraft-campaigns")
+    provider.configure(ConfigureRequest(config))
+    return provider
+
+
+def props(campaign_id: int, active: bool, **extra) -> dict:
+    # Numbers arrive as floats over gRPC.
+    return {"campaign_id": float(campaign_id), "active": active, "on_remove": "retain", **extra}
+
+
+def test_pickled_provider_is_small_and_holds_no_secret(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    provider.client().get(18)  # a live session and lock exist now
+    serialized = serialize_provider(provider)
+    assert len(serialized) < 200
+    assert TOKEN not in base64.b64decode(serialized).decode("latin-1")
+    assert altcraft.url not in base64.b64decode(serialized).decode("latin-1")
+    restored = dill.loads(base64.b64decode(serialized))
+    assert isinstance(restored, CampaignProvider) and restored._client is None
+
+
+def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    result = provider.create(props(18, True, expected_name="Black Friday"))
+    assert result.id == "18"
+    assert result.outs == {
+        "campaign_id": 18,
+        "active": True,
+        "on_remove": "retain",
+        "expected_name": "Black Friday",
+        "state": "active",
+        "name": "Black Friday",
+    }
+    assert altcraft.admin.calls() == {"get": 1, "activate": 1, "get_status": 1}
+    altcraft.admin.reset_calls()
+    provider.create(props(21, True))  # already active: adopt only
+    assert altcraft.admin.calls() == {"get": 1}
+
+
+@pytest.mark.parametrize(
+    ("campaign_id", "active", "extra", "message"),
+    [
+        (999, True, {}, "campaign 999 does not exist in Altcraft"),
+        (21, True, {"expected_name": "Autumn"}, "expects the name 'Autumn', but in Altcraft it is 'Spring collection'"),
+        (30, True, {}, "campaign 30 (Summer 2025) is completed in Altcraft and cannot be activated"),
+    ],
+)
+def test_create_refuses_without_writing(altcraft: LocalAltcraft, campaign_id, active, extra, message) -> None:
+    with pytest.raises(CampaignError) as caught:
+        configured(altcraft.url).create(props(campaign_id, active, **extra))
+    assert message in str(caught.value)
+    assert altcraft.admin.write_calls() == 0
+
+
+def test_terminal_and_inactive_is_satisfied(altcraft: LocalAltcraft) -> None:
+    result = configured(altcraft.url).create(props(30, False))
+    assert result.outs["state"] == "completed" and result.outs["active"] is False
+    assert altcraft.admin.write_calls() == 0
+
+
+def test_diff_is_an_update_on_active_and_never_a_replace() -> None:
+    provider = CampaignProvider()
+    olds = {**props(18, False), "state": "inactive", "name": "Black Friday"}
+    assert provider.diff("18", olds, props(18, False)).changes is False
+    changed = provider.diff("18", olds, props(18, True))
+    assert changed.changes is True and changed.replaces == []
+    assert provider.diff("18", olds, {**props(18, False), "on_remove": "deactivate"}).changes is True
+
+
+def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    altcraft.admin.set_state(18, "active")  # someone clicked "activate" in the UI
+    stored = {**props(18, False, expected_name="Black Friday"), "state": "inactive", "name": "Black Friday"}
+    result = provider.read("18", stored)
+    assert result.outs["active"] is True and result.outs["state"] == "active"
+    assert result.inputs == {"campaign_id": 18, "active": True, "on_remove": "retain", "expected_name": "Black Friday"}
+
+
+def test_read_of_a_vanished_campaign_drops_it(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.remove(23)
+    result = configured(altcraft.url).read("23", props(23, False))
+    assert result.id is None and result.outs == {}
+
+
+def test_update_writes_once_and_confirms(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    olds = {**props(19, True), "state": "active", "name": "Cyber Monday"}
+    result = provider.update("19", olds, props(19, False))
+    assert result.outs["state"] == "inactive"
+    assert altcraft.admin.calls() == {"get": 1, "deactivate": 1, "get_status": 1}
+
+
+def test_delete_follows_on_remove(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    provider.delete("19", {**props(19, True), "on_remove": "retain"})
+    assert altcraft.admin.calls() == {}  # retain asks Altcraft nothing
+    provider.delete("19", {**props(19, True), "on_remove": "deactivate"})
+    assert altcraft.admin.states()[19] == "inactive"
+    provider.delete("999", {**props(999, True), "on_remove": "deactivate"})  # already gone: fine
+
+
+def test_check_refuses_bad_inputs() -> None:
+    failures = CampaignProvider().check({}, {"campaign_id": -1.0, "active": "yes", "on_remove": "drop"}).failures
+    assert {f.property for f in failures} == {"campaign_id", "active", "on_remove"}
+
+
+def test_settings_fall_back_to_environment(altcraft: LocalAltcraft) -> None:
+    provider = CampaignProvider()
+    with mock.patch.dict(os.environ, {"ALTCRAFT_URL": altcraft.url, "ALTCRAFT_TOKEN": TOKEN}):
+        provider.configure(ConfigureRequest(Config({}, project_name="altcraft-campaigns")))
+    assert provider.client().get(18).name == "Black Friday"
+
+
+def test_missing_settings_say_what_to_set() -> None:
+    provider = CampaignProvider()
+    with (
+        mock.patch.dict(os.environ, {}, clear=True),
+        pytest.raises(SettingsError, match="pulumi config set altcraft:url"),
+    ):
+        provider.configure(ConfigureRequest(Config({}, project_name="altcraft-campaigns")))
+
+
+def test_expected_failures_reach_the_cli_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dynamic-provider host formats failures with its module's `traceback.format_exc()`."""
+    import sys
+    import traceback
+    import types
+
+    from provider import error_display
+
+    host = types.ModuleType("fake_dynamic_host")
+    host._abort_with_traceback = lambda fn: fn
+    host.traceback = traceback
+    monkeypatch.setitem(sys.modules, "__main__", host)
+    error_display.install()
+    try:
+        raise CampaignError("campaign 999 does not exist in Altcraft")
+    except CampaignError:
+        assert host.traceback.format_exc() == "campaign 999 does not exist in Altcraft"
+    try:
+        raise KeyError("a bug")
+    except KeyError:
+        assert "Traceback (most recent call last)" in host.traceback.format_exc()

@@ -1,0 +1,43 @@
+"""Which single call converges a campaign, and which states refuse."""
+
+import pytest
+
+from provider.client import Campaign
+from provider.reconcile import CampaignError, Desired, plan, plan_removal
+
+
+@pytest.mark.parametrize(
+    ("active", "state", "action"),
+    [
+        (True, "inactive", "activate"),
+        (True, "waiting", "activate"),
+        (True, "active", None),
+        (False, "active", "deactivate"),
+        (False, "inactive", None),
+        (False, "waiting", None),  # scheduled counts as not active
+        (False, "completed", None),  # terminal: already satisfied
+        (False, "deleted", None),
+    ],
+)
+def test_plan(active: bool, state: str, action: str | None) -> None:
+    assert plan(Desired(7, active), Campaign(7, "C", state)) == action
+
+
+@pytest.mark.parametrize("state", ["completed", "deleted"])
+def test_terminal_campaigns_cannot_be_activated(state: str) -> None:
+    with pytest.raises(CampaignError, match=rf"campaign 7 \(Old\) is {state} .* completion is irreversible"):
+        plan(Desired(7, True), Campaign(7, "Old", state))
+
+
+def test_name_guard() -> None:
+    assert plan(Desired(7, True, expected_name="Same"), Campaign(7, "Same", "active")) is None
+    with pytest.raises(CampaignError, match="campaign 7: the campaigns file expects the name 'Typo'"):
+        plan(Desired(7, False, expected_name="Typo"), Campaign(7, "Real", "inactive"))
+
+
+@pytest.mark.parametrize(
+    ("on_remove", "state", "action"),
+    [("retain", "active", None), ("deactivate", "active", "deactivate"), ("deactivate", "inactive", None)],
+)
+def test_removal(on_remove: str, state: str, action: str | None) -> None:
+    assert plan_removal(on_remove, Campaign(7, "C", state)) == action

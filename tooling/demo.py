@@ -1,0 +1,89 @@
+"""make demo: the local Altcraft stand-in, then `pulumi preview --diff` and `pulumi up` of the
+example campaigns.yaml on a local `demo` stack. Safe to run again: state is kept in
+.pulumi-local/demo (git-ignored), so a second run shows no changes unless you edit campaigns.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from altcraft_local.admin import Admin
+from tooling.pulumi_cli import PulumiFailed, Workspace, copy_project, require_cli
+from tooling.pulumi_env import REPO_ROOT, offline_env
+
+DEMO_DIR = REPO_ROOT / ".pulumi-local" / "demo"
+DEMO_TOKEN = "demo-token-0123456789"  # from altcraft_local/fixtures/demo.json
+
+
+def banner(text: str) -> None:
+    print(f"\n=== {text} ===", flush=True)
+
+
+def start_server() -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "altcraft_local", "--port", "0", "--data", str(DEMO_DIR / "altcraft.json")],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    first_line = server.stdout.readline().strip()
+    if "listening on " not in first_line:
+        server.kill()
+        raise SystemExit(f"the local Altcraft server did not start: {first_line!r}")
+    return server, first_line.rsplit(" ", 1)[1]
+
+
+def run(ws: Workspace, *args: str) -> None:
+    result = ws.run(*args)
+    print(result.stdout, end="", flush=True)
+
+
+def main() -> None:
+    require_cli()
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)
+    server, url = start_server()
+    try:
+        banner(f"local Altcraft stand-in at {url} (state: {DEMO_DIR / 'altcraft.json'})")
+        admin = Admin(url)
+        for campaign_id, campaign in admin.campaigns().items():
+            print(f"  campaign {campaign_id:>3}  {campaign['state']:<9}  {campaign['name']}")
+
+        ws = Workspace(
+            project_dir=copy_project(DEMO_DIR / "project"),
+            env=offline_env(DEMO_DIR / "state", DEMO_DIR / "pulumi-home"),
+            stack="demo",
+        )
+        ws.run("stack", "select", "--create", "demo")
+        ws.set_config("altcraft:url", url)
+        ws.set_config("altcraft:token", DEMO_TOKEN, secret=True)
+        admin.reset_calls()
+
+        banner("pulumi preview --diff   (what a reviewer sees on the pull request)")
+        run(ws, "preview", "--diff")
+        print(f"API calls during preview: {json.dumps(admin.calls())}  (no writes)")
+
+        banner("pulumi up   (what the deploy pipeline runs after merge)")
+        admin.reset_calls()
+        run(ws, "up", "--yes", "--skip-preview")
+        print(f"API calls during up: {json.dumps(admin.calls())}")
+
+        banner("Altcraft now")
+        for campaign_id, campaign in admin.campaigns().items():
+            print(f"  campaign {campaign_id:>3}  {campaign['state']:<9}  {campaign['name']}")
+        print(
+            "\nRun `make demo` again: nothing changes. Edit campaigns.yaml (flip an `active`) and run it again\n"
+            "to see the change previewed and applied. Start over: rm -rf .pulumi-local/demo"
+        )
+    except PulumiFailed as failure:
+        print(failure.result.stdout, failure.result.stderr, sep="\n", file=sys.stderr)
+        raise SystemExit("the demo failed; see the pulumi output above") from None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

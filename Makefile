@@ -7,11 +7,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: help setup venv cli demo test unit e2e lint format clean
+.PHONY: help setup venv cli demo bench test unit e2e lint format clean
 
 help:
 	@echo "make setup   install .venv (Python deps) and .tools/bin (Pulumi CLI $$(. ./pulumi-version.env; echo v$$PULUMI_VERSION))"
 	@echo "make demo    a local Altcraft stand-in, then pulumi preview --diff and pulumi up of campaigns.yaml"
+	@echo "make bench   speed, API calls, state size, memory vs the engine's floor (N=10,100 for a quick run)"
 	@echo "make test    setup, lint, then every test (unit and end-to-end with the real CLI)"
 	@echo "make lint    ruff check and format check"
 	@echo "make clean   remove .venv, .tools and local pulumi state (the CLI build cache is kept)"
@@ -34,6 +35,10 @@ cli:
 
 demo: setup
 	@$(PY) -m tooling.demo
+
+N ?= 10,100,1000,5000
+bench: setup
+	$(PY) -m bench.run --n $(N)
 
 test: setup lint
 	$(PY) -m pytest

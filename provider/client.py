@@ -48,6 +48,14 @@ class Campaign:
         return self.state in TERMINAL_STATES
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A listed campaign whose object we cannot trust; reading it raises `error`."""
+
+    id: int
+    error: MalformedResponse
+
+
 class AltcraftError(UserFacingError):
     """A call to Altcraft failed. `code` is the envelope's `error`, if there was one."""
 
@@ -122,7 +130,10 @@ class AltcraftClient:
         status = data.get("status") if isinstance(data, dict) else None
         return _checked_state(status, campaign_id, "get_status")
 
-    def list_page(self, from_id: int = 1, limit: int = PAGE_LIMIT, state: str | None = None) -> list[Campaign]:
+    def list_page(
+        self, from_id: int = 1, limit: int = PAGE_LIMIT, state: str | None = None
+    ) -> list[Campaign | Unreadable]:
+        """One page, ascending by id. A malformed item spoils only itself (as `Unreadable`)."""
         payload: dict[str, Any] = {"from_id": from_id, "limit": limit}
         if state is not None:
             payload["state"] = state
@@ -131,9 +142,9 @@ class AltcraftClient:
             return []
         if not isinstance(data, list):
             raise MalformedResponse(f"scampaigns/list returned {type(data).__name__} data, expected a list")
-        return [parse_campaign(item, None) for item in data]
+        return [_parse_listed(item) for item in data]
 
-    def list_all(self, state: str | None = None, limit: int = PAGE_LIMIT) -> Iterator[Campaign]:
+    def list_all(self, state: str | None = None, limit: int = PAGE_LIMIT) -> Iterator[Campaign | Unreadable]:
         """Every campaign, paging by `from_id` (inclusive) until a short page."""
         from_id = 1
         while True:
@@ -141,7 +152,7 @@ class AltcraftClient:
             yield from page
             if len(page) < limit:
                 return
-            next_from = max(c.id for c in page) + 1
+            next_from = max(item.id for item in page) + 1
             if next_from <= from_id:  # a server that ignores from_id would loop forever
                 raise MalformedResponse("scampaigns/list ignored from_id; cannot page through campaigns")
             from_id = next_from
@@ -237,6 +248,16 @@ def parse_campaign(item: Any, expected_id: int | None) -> Campaign:
         raise MalformedResponse(f"Altcraft returned {label} without a name")
     state = _checked_state(item.get("state"), campaign_id, "its state")
     return Campaign(id=campaign_id, name=name, state=state)
+
+
+def _parse_listed(item: Any) -> Campaign | Unreadable:
+    try:
+        return parse_campaign(item, None)
+    except MalformedResponse as error:
+        campaign_id = item.get("id") if isinstance(item, dict) else None
+        if isinstance(campaign_id, int) and not isinstance(campaign_id, bool):
+            return Unreadable(campaign_id, error)
+        raise
 
 
 def _checked_state(state: Any, campaign_id: int, source: str) -> str:

@@ -9,6 +9,12 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
+from provider import state_size
+from provider.pickle_guard import restore_pickler
+
+# The same state shape as our campaigns, so the engine floor compares like with like.
+state_size.install()
+
 
 class NoopProvider(ResourceProvider):
     # Nothing secret is pickled, so the provider needs no encryption in state.
@@ -35,4 +41,5 @@ class Noop(Resource, module="noop", name="Noop"):
     value: pulumi.Output[str]
 
     def __init__(self, resource_name: str, key: str, value: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        restore_pickler()
         super().__init__(NoopProvider(), resource_name, {"key": key, "value": value}, opts)

@@ -25,16 +25,20 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from provider import error_display
+from provider import error_display, state_size
 from provider.client import AltcraftClient, NotFound
 from provider.client import Campaign as LiveCampaign
+from provider.live_view import LiveView
+from provider.pickle_guard import restore_pickler
 from provider.reconcile import CampaignError, Desired, describe, expected_state, plan, plan_removal
 from provider.settings import Settings
 from provider.spec import CampaignSpec
 
 error_display.install()
+state_size.install()
 
 ON_REMOVE_CHOICES = ("retain", "deactivate")
+DEFAULT_ON_REMOVE = "retain"
 # Inputs whose change is an in-place update; a different campaign id is a different campaign.
 UPDATE_KEYS = ("active", "expected_name", "on_remove")
 
@@ -51,6 +55,7 @@ class CampaignProvider(ResourceProvider):
         self._lock = threading.Lock()
         self._settings: Settings | None = None
         self._client: AltcraftClient | None = None
+        self._view: LiveView | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {}
@@ -67,7 +72,14 @@ class CampaignProvider(ResourceProvider):
             if self._client is None:
                 settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)
                 self._client = AltcraftClient(settings.url, settings.token)
+                self._view = LiveView(self._client)
             return self._client
+
+    def view(self) -> LiveView:
+        """Reads go through the process-wide live view (one list walk, not a get per campaign)."""
+        self.client()
+        assert self._view is not None
+        return self._view
 
     # -- planning: no network ------------------------------------------------------------
 
@@ -87,7 +99,7 @@ class CampaignProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # olds are the last outputs: `active` there is the live state as last seen (or refreshed).
-        changed = [key for key in UPDATE_KEYS if olds.get(key) != news.get(key)]
+        changed = [key for key in UPDATE_KEYS if _with_default(olds, key) != _with_default(news, key)]
         replaces = ["campaign_id"] if _int(olds.get("campaign_id")) != _int(news.get("campaign_id")) else []
         return DiffResult(changes=bool(changed or replaces), replaces=replaces, delete_before_replace=True)
 
@@ -101,7 +113,7 @@ class CampaignProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            live = self.client().get(int(id_))
+            live = self.view().get(int(id_))
         except NotFound:
             return ReadResult(None, {})  # gone from Altcraft: drop it from the state
         desired = _desired({**props, "campaign_id": live.id, "active": props.get("active", live.active)})
@@ -115,11 +127,11 @@ class CampaignProvider(ResourceProvider):
         return UpdateResult(outs=_outputs(desired, live))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        on_remove = props.get("on_remove", "retain")
+        on_remove = props.get("on_remove") or DEFAULT_ON_REMOVE
         if on_remove == "retain":
             return  # leave the campaign exactly as it is, without asking Altcraft anything
         try:
-            live = self.client().get(int(id_))
+            live = self.view().get(int(id_))
         except NotFound:
             return
         action = plan_removal(on_remove, live)
@@ -130,7 +142,7 @@ class CampaignProvider(ResourceProvider):
 
     def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
         try:
-            return self.client().get(campaign_id)
+            return self.view().get(campaign_id)
         except NotFound:
             hint = "check the id in the campaigns file" if adopting else "it was removed from Altcraft"
             raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
@@ -146,9 +158,15 @@ class CampaignProvider(ResourceProvider):
         else:
             client.deactivate(live.id)
         state = client.get_status(live.id)
+        now = LiveCampaign(id=live.id, name=live.name, state=state)
+        self.view().record(now)
         if state != expected_state(action):
             raise CampaignError(f"{describe(live)}: Altcraft accepted {action} but the campaign is now {state!r}")
-        return LiveCampaign(id=live.id, name=live.name, state=state)
+        return now
+
+
+def _with_default(props: dict[str, Any], key: str) -> Any:
+    return props.get(key, DEFAULT_ON_REMOVE) if key == "on_remove" else props.get(key)
 
 
 def _int(value: Any) -> int | None:
@@ -161,16 +179,15 @@ def _desired(props: dict[str, Any]) -> Desired:
         campaign_id=int(props["campaign_id"]),
         active=bool(props["active"]),
         expected_name=props.get("expected_name"),
-        on_remove=props.get("on_remove") or "retain",
+        on_remove=props.get("on_remove") or DEFAULT_ON_REMOVE,
     )
 
 
 def _inputs(desired: Desired) -> dict[str, Any]:
-    inputs: dict[str, Any] = {
-        "campaign_id": desired.campaign_id,
-        "active": desired.active,
-        "on_remove": desired.on_remove,
-    }
+    # Defaults are left out: every key costs a few lines per campaign in the state.
+    inputs: dict[str, Any] = {"campaign_id": desired.campaign_id, "active": desired.active}
+    if desired.on_remove != DEFAULT_ON_REMOVE:
+        inputs["on_remove"] = desired.on_remove
     if desired.expected_name is not None:
         inputs["expected_name"] = desired.expected_name
     return inputs
@@ -189,13 +206,8 @@ class Campaign(Resource, module="altcraft", name="Campaign"):
     name: pulumi.Output[str]
 
     def __init__(self, spec: CampaignSpec, opts: pulumi.ResourceOptions | None = None) -> None:
-        props: dict[str, Any] = {
-            "campaign_id": spec.id,
-            "active": spec.active,
-            "on_remove": spec.on_remove,
-            "expected_name": spec.name,
-            # Outputs exist as attributes only for keys declared here.
-            "state": None,
-            "name": None,
-        }
+        restore_pickler()
+        desired = Desired(spec.id, spec.active, expected_name=spec.name, on_remove=spec.on_remove)
+        # Outputs exist as attributes only for keys declared here, hence state and name.
+        props: dict[str, Any] = {**_inputs(desired), "state": None, "name": None}
         super().__init__(CampaignProvider(), f"campaign-{spec.id}", props, opts)

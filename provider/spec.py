@@ -33,6 +33,8 @@ Path_ = tuple[str | int, ...]
 # YAML 1.2 spellings; PyYAML (YAML 1.1) also reads yes/no/on/off/y/n as booleans.
 _BOOL_SPELLINGS = {"true", "True", "TRUE", "false", "False", "FALSE"}
 _PLAIN_INT = re.compile(r"[-+]?[0-9]+")
+# libyaml's parser when PyYAML has it (five times faster on large files); same nodes and marks.
+_NodeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _decode(raw: bytes, path: str) -> str:
 
 def _compose(text: str, path: str) -> yaml.Node:
     try:
-        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.compose_all(text, Loader=_NodeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -188,11 +190,11 @@ class _Converter:
 
     def _scalar(self, node: yaml.ScalarNode, at: Path_) -> Any:
         line = node.start_mark.line + 1
-        if node.tag == "tag:yaml.org,2002:bool" and node.style is None and node.value not in _BOOL_SPELLINGS:
+        if node.tag == "tag:yaml.org,2002:bool" and not node.style and node.value not in _BOOL_SPELLINGS:
             message = f"'{node.value}' is ambiguous (YAML 1.1 reads it as a boolean); write true or false"
             self.problems.append((at, line, message))
             return node.value
-        if node.tag == "tag:yaml.org,2002:int" and node.style is None and not _PLAIN_INT.fullmatch(node.value):
+        if node.tag == "tag:yaml.org,2002:int" and not node.style and not _PLAIN_INT.fullmatch(node.value):
             self.problems.append((at, line, f"'{node.value}': write numbers as plain decimal digits"))
             return node.value
         try:

@@ -43,18 +43,17 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
     provider = configured(altcraft.url)
     result = provider.create(props(18, True, expected_name="Black Friday"))
     assert result.id == "18"
-    assert result.outs == {
+    assert result.outs == {  # on_remove: retain is the default and left out
         "campaign_id": 18,
         "active": True,
-        "on_remove": "retain",
         "expected_name": "Black Friday",
         "state": "active",
         "name": "Black Friday",
     }
-    assert altcraft.admin.calls() == {"get": 1, "activate": 1, "get_status": 1}
+    assert altcraft.admin.calls() == {"list": 1, "activate": 1, "get_status": 1}
     altcraft.admin.reset_calls()
-    provider.create(props(21, True))  # already active: adopt only
-    assert altcraft.admin.calls() == {"get": 1}
+    provider.create(props(21, True))  # already active: adopt only, from the same listing
+    assert altcraft.admin.calls() == {}
 
 
 @pytest.mark.parametrize(
@@ -80,6 +79,8 @@ def test_terminal_and_inactive_is_satisfied(altcraft: LocalAltcraft) -> None:
 
 def test_diff_is_an_update_on_active_and_never_a_replace() -> None:
     provider = CampaignProvider()
+    # A stored state without on_remove means the default, retain.
+    assert provider.diff("18", {"campaign_id": 18, "active": False}, props(18, False)).changes is False
     olds = {**props(18, False), "state": "inactive", "name": "Black Friday"}
     assert provider.diff("18", olds, props(18, False)).changes is False
     changed = provider.diff("18", olds, props(18, True))
@@ -93,7 +94,7 @@ def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:
     stored = {**props(18, False, expected_name="Black Friday"), "state": "inactive", "name": "Black Friday"}
     result = provider.read("18", stored)
     assert result.outs["active"] is True and result.outs["state"] == "active"
-    assert result.inputs == {"campaign_id": 18, "active": True, "on_remove": "retain", "expected_name": "Black Friday"}
+    assert result.inputs == {"campaign_id": 18, "active": True, "expected_name": "Black Friday"}
 
 
 def test_read_of_a_vanished_campaign_drops_it(altcraft: LocalAltcraft) -> None:
@@ -107,7 +108,7 @@ def test_update_writes_once_and_confirms(altcraft: LocalAltcraft) -> None:
     olds = {**props(19, True), "state": "active", "name": "Cyber Monday"}
     result = provider.update("19", olds, props(19, False))
     assert result.outs["state"] == "inactive"
-    assert altcraft.admin.calls() == {"get": 1, "deactivate": 1, "get_status": 1}
+    assert altcraft.admin.calls() == {"list": 1, "deactivate": 1, "get_status": 1}
 
 
 def test_delete_follows_on_remove(altcraft: LocalAltcraft) -> None:

@@ -1,0 +1,277 @@
+"""make bench [N=10,100,1000,5000]: wall time, API calls, state size and memory per operation.
+
+For each N, against the local Altcraft stand-in (a separate process) and with the real CLI:
+  (a) first `pulumi up` adopting N campaigns already in their desired state
+  (b) `pulumi preview --refresh` with nothing to change
+  (c) `pulumi up` after toggling 1% of the campaigns in the file
+The floor is the same engine running a no-op dynamic provider (provider/noop.py) with N
+resources, measured in the same run right after ours, so the ratio ours/floor is taken under the
+same machine load. Writes bench/results.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from altcraft_local.admin import Admin
+from tooling.pulumi_cli import Workspace, new_workspace
+from tooling.pulumi_env import REPO_ROOT
+
+RESULTS = REPO_ROOT / "bench" / "results.json"
+TOKEN = "bench-token-9f8e7d6c5b4a"
+
+FLOOR_PROGRAM = """
+import pulumi
+from provider.noop import Noop
+
+count = int(pulumi.Config().require("count"))
+for i in range(1, count + 1):
+    Noop(f"noop-{i}", key=str(i), value="x")
+"""
+
+
+@dataclass
+class Record:
+    n: int
+    op: str
+    wall_s: float
+    floor_wall_s: float | None
+    api_calls: dict[str, int]
+    write_calls: int
+    state_bytes_per_campaign: float | None
+    peak_rss_mb: float | None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.wall_s / self.floor_wall_s if self.floor_wall_s else None
+
+
+class ProviderMemory:
+    """Peak RSS (VmHWM) of dynamic-provider processes (`python -m pulumi.dynamic`) while running."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> ProviderMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                    if b"pulumi.dynamic" not in cmdline:
+                        continue
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                except OSError:
+                    continue  # the process ended between listing and reading
+
+    @property
+    def peak_mb(self) -> float | None:
+        return round(self.peak_kb / 1024, 1) if self.peak_kb else None
+
+
+def timed(ws: Workspace, *args: str) -> tuple[float, float | None]:
+    with ProviderMemory() as memory:
+        start = time.perf_counter()
+        ws.run(*args)
+        wall = time.perf_counter() - start
+    return round(wall, 2), memory.peak_mb
+
+
+def campaigns_seed(n: int) -> dict[str, Any]:
+    return {
+        "tokens": {TOKEN: {"rights": ["view", "run"]}},
+        "campaigns": [
+            {"id": i, "name": f"Campaign {i}", "state": "active" if i % 2 else "inactive"} for i in range(1, n + 1)
+        ],
+    }
+
+
+def campaigns_file(n: int, toggled: set[int] = frozenset()) -> str:
+    lines = ["campaigns:"]
+    for i in range(1, n + 1):
+        active = bool(i % 2) != (i in toggled)
+        lines.append(f"  - {{id: {i}, name: Campaign {i}, active: {'true' if active else 'false'}}}")
+    return "\n".join(lines) + "\n"
+
+
+def start_server(data: Path) -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "altcraft_local", "--port", "0", "--data", str(data)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    return server, server.stdout.readline().strip().rsplit(" ", 1)[1]
+
+
+def state_bytes(ws: Workspace) -> int:
+    return len(ws.run("stack", "export").stdout.encode())
+
+
+def bench_n(n: int, root: Path, log: Any) -> list[Record]:
+    root.mkdir(parents=True, exist_ok=True)
+    data = root / "altcraft.json"
+    data.write_text(json.dumps(campaigns_seed(n)))
+    server, url = start_server(data)
+    admin = Admin(url, timeout=60)
+    try:
+        ours = new_workspace(root / "ours", extra_files={"campaigns.yaml": campaigns_file(n)})
+        ours.set_config("altcraft:url", url)
+        ours.set_config("altcraft:token", TOKEN, secret=True)
+        floor = new_workspace(root / "floor", extra_files={"__main__.py": FLOOR_PROGRAM})
+        floor.set_config("count", str(n))
+
+        log(f"N={n}: (a) first up")
+        admin.reset_calls()
+        wall_a, rss_a = timed(ours, "up", "--yes", "--skip-preview")
+        calls_a = admin.calls()
+        floor_a, _ = timed(floor, "up", "--yes", "--skip-preview")
+        per_campaign = round(state_bytes(ours) / n, 1)
+        floor_per_resource = round(state_bytes(floor) / n, 1)
+        records = [
+            Record(
+                n,
+                "a_first_up",
+                wall_a,
+                floor_a,
+                calls_a,
+                _writes(calls_a),
+                per_campaign,
+                rss_a,
+                {"floor_state_bytes_per_resource": floor_per_resource},
+            ),
+        ]
+
+        log(f"N={n}: (b) preview --refresh, nothing to change")
+        admin.reset_calls()
+        wall_b, rss_b = timed(ours, "preview", "--refresh", "--expect-no-changes")
+        calls_b = admin.calls()
+        floor_b, _ = timed(floor, "preview", "--refresh", "--expect-no-changes")
+        records.append(Record(n, "b_preview_refresh", wall_b, floor_b, calls_b, _writes(calls_b), per_campaign, rss_b))
+
+        toggled = set(range(1, n + 1, 100)) if n >= 100 else {1}
+        log(f"N={n}: (c) up after toggling {len(toggled)} campaign(s)")
+        ours.write("campaigns.yaml", campaigns_file(n, toggled))
+        admin.reset_calls()
+        wall_c, rss_c = timed(ours, "up", "--yes", "--skip-preview")
+        calls_c = admin.calls()
+        records.append(
+            Record(
+                n,
+                "c_up_toggle_1pct",
+                wall_c,
+                None,
+                calls_c,
+                _writes(calls_c),
+                per_campaign,
+                rss_c,
+                {"toggled": len(toggled)},
+            )
+        )
+        return records
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _writes(calls: dict[str, int]) -> int:
+    return sum(calls.get(method, 0) for method in ("activate", "deactivate", "completed"))
+
+
+def check_targets(records: list[Record]) -> list[str]:
+    lines = []
+    for r in records:
+        total = sum(r.api_calls.values())
+        if r.op == "b_preview_refresh":
+            limit = math.ceil(r.n / 1000) + 1
+            lines.append(f"N={r.n} refresh API calls {total} <= ceil(N/1000)+1 = {limit}: {_ok(total <= limit)}")
+        if r.op == "c_up_toggle_1pct":
+            toggled = r.notes["toggled"]
+            passed = r.write_calls == toggled
+            lines.append(f"N={r.n} (c) write calls {r.write_calls} == toggled {toggled}: {_ok(passed)}")
+        if r.n == 1000 and r.ratio is not None:
+            lines.append(f"N=1000 {r.op} ours/floor {r.ratio:.2f} <= 1.3: {_ok(r.ratio <= 1.3)}")
+        if r.op == "a_first_up" and r.state_bytes_per_campaign is not None:
+            size = r.state_bytes_per_campaign
+            lines.append(f"N={r.n} state {size:.0f} bytes/campaign <= 1536: {_ok(size <= 1536)}")
+    return lines
+
+
+def _ok(passed: bool) -> str:
+    return "ok" if passed else "MISSED"
+
+
+def table(records: list[Record]) -> str:
+    header = (
+        f"{'N':>6} {'op':<18} {'wall s':>8} {'floor s':>8} {'ratio':>6} {'writes':>6} "
+        f"{'B/camp':>7} {'RSS MB':>7}  API calls"
+    )
+    rows = [header, "-" * len(header)]
+    for r in records:
+        ratio = f"{r.ratio:.2f}" if r.ratio else "-"
+        floor = f"{r.floor_wall_s:.2f}" if r.floor_wall_s else "-"
+        calls = ", ".join(f"{k} {v}" for k, v in sorted(r.api_calls.items())) or "none"
+        rows.append(
+            f"{r.n:>6} {r.op:<18} {r.wall_s:>8.2f} {floor:>8} {ratio:>6} {r.write_calls:>6} "
+            f"{r.state_bytes_per_campaign or 0:>7.0f} {r.peak_rss_mb or 0:>7.1f}  {calls}"
+        )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", default="10,100,1000,5000", help="comma-separated campaign counts")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    sizes = [int(x) for x in args.n.split(",") if x.strip()]
+
+    def log(message: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    records: list[Record] = []
+    with tempfile.TemporaryDirectory(prefix="altcraft-bench-") as tmp:
+        for n in sizes:
+            records += bench_n(n, Path(tmp) / f"n{n}", log)
+    print()
+    print(table(records))
+    print()
+    print("\n".join(check_targets(records)))
+    args.output.write_text(
+        json.dumps(
+            {
+                "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                "records": [asdict(r) for r in records],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"\nwrote {args.output.relative_to(REPO_ROOT) if args.output.is_relative_to(REPO_ROOT) else args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -45,3 +45,10 @@ class Admin:
 
     def remove(self, campaign_id: int) -> None:
         self._request("DELETE", f"campaigns/{campaign_id}")
+
+    def add_fault(self, kind: str, endpoint: str | None = None, **options: Any) -> None:
+        """See altcraft_local.faults.Fault for the kinds and options."""
+        self._request("POST", "faults", {"kind": kind, "endpoint": endpoint, **options})
+
+    def clear_faults(self) -> None:
+        self._request("DELETE", "faults")

@@ -12,18 +12,22 @@ Admin calls (not Altcraft; for tests, the demo and benchmarks, no token):
   POST /_admin/campaigns              add a campaign (body: id, name, state, ...)
   POST /_admin/campaigns/<id>         change state/name as a user in the web UI would
   DELETE /_admin/campaigns/<id>       make a campaign disappear
+  GET/POST/DELETE /_admin/faults      list, add (body: altcraft_local.faults.Fault) or clear faults
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from altcraft_local.faults import Fault, Faults
 from altcraft_local.store import OK_TEXT, STATES, ApiError, Store
 
 API_PREFIX = "/api/v1.1/scampaigns/"
@@ -39,6 +43,7 @@ class AltcraftServer:
             raise ValueError("error_status must be 'mirror' or '200'")
         self.store = store
         self.error_status = error_status
+        self.faults = Faults()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.altcraft = self  # type: ignore[attr-defined]
@@ -69,7 +74,6 @@ class AltcraftServer:
     def api(self, method: str, body: dict[str, Any], token: str | None) -> Any:
         store = self.store
         with store.lock:
-            store.calls[method] += 1
             if method == "list":
                 store.authorize(token, method)
                 from_id = _int_param(body, "from_id", default=1)
@@ -146,6 +150,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         query = parse_qs(parts.query)
         body = self._json_body()
+        with self.altcraft.store.lock:  # counted on arrival, whatever happens next
+            self.altcraft.store.calls[method] += 1
+        fault = self.altcraft.faults.take(method, body.get("id") if isinstance(body, dict) else None)
+        if fault is not None and fault.kind == "latency":
+            time.sleep(fault.seconds)
+            fault = None
+        if fault is not None and not fault.after_apply:
+            self._send_fault(fault)
+            return
         try:
             if not isinstance(body, dict):
                 raise ApiError(400, "Incorrect request: the body must be a JSON object")
@@ -156,7 +169,25 @@ class _Handler(BaseHTTPRequestHandler):
             status = exc.code if self.altcraft.error_status == "mirror" else HTTPStatus.OK
             self._send(status, {"data": None, "error": exc.code, "error_text": exc.text})
             return
+        if fault is not None:  # after_apply: the call took effect, its answer is lost
+            self._send_fault(fault)
+            return
         self._send(HTTPStatus.OK, {"data": data, "error": 0, "error_text": OK_TEXT})
+
+    def _send_fault(self, fault: Fault) -> None:
+        if fault.kind == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault.kind.startswith("http_5"):
+            self._send_raw(int(fault.kind[5:]), b"<html><body>Bad gateway</body></html>", "text/html")
+        elif fault.kind == "http_429":
+            body = {"data": None, "error": 429, "error_text": "Too many requests"}
+            self._send(HTTPStatus.TOO_MANY_REQUESTS, body, {"Retry-After": f"{fault.seconds:g}"})
+        elif fault.kind == "malformed_json":
+            self._send_raw(HTTPStatus.OK, b'{"data": [{"id": 1, "na', "application/json")
+        elif fault.kind == "error_in_200":
+            self._send(HTTPStatus.OK, {"data": None, "error": fault.code, "error_text": "Injected error"})
 
     def do_GET(self) -> None:
         self._admin("GET", urlsplit(self.path).path)
@@ -199,6 +230,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, store.ui_add(self._json_body()))
             elif len(parts) == 2 and parts[0] == "campaigns" and verb == "POST":
                 self._send(HTTPStatus.OK, store.ui_edit(int(parts[1]), self._json_body() or {}))
+            elif parts == ["faults"] and verb == "GET":
+                self._send(HTTPStatus.OK, self.altcraft.faults.listing())
+            elif parts == ["faults"] and verb == "POST":
+                self.altcraft.faults.add(Fault(**(self._json_body() or {})))
+                self._send(HTTPStatus.OK, self.altcraft.faults.listing())
+            elif parts == ["faults"] and verb == "DELETE":
+                self.altcraft.faults.clear()
+                self._send(HTTPStatus.OK, [])
             elif len(parts) == 2 and parts[0] == "campaigns" and verb == "DELETE":
                 store.ui_remove(int(parts[1]))
                 self._send(HTTPStatus.OK, {})
@@ -209,10 +248,14 @@ class _Handler(BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError) as exc:
             self._send(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
 
-    def _send(self, status: int, payload: Any) -> None:
-        raw = json.dumps(payload).encode()
+    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        self._send_raw(status, json.dumps(payload).encode(), "application/json; charset=utf-8", headers)
+
+    def _send_raw(self, status: int, raw: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(raw)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(raw)

@@ -15,6 +15,7 @@ from typing import Any
 import requests
 
 from provider.errors import UserFacingError
+from provider.retry import TRANSIENT_STATUS, RetryPolicy, TransientFailure, parse_retry_after
 
 API_PREFIX = "/api/v1.1"
 # (connect, read) seconds; every request has both.
@@ -100,16 +101,18 @@ class AltcraftClient:
         token: str,
         *,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self._token = token
         self._timeout = timeout
+        self._retry = retry or RetryPolicy()
         self._session = session or requests.Session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": "altcraft-campaigns"})
 
     def __repr__(self) -> str:  # never show the token
-        return f"AltcraftClient({self.base_url!r})"
+        return f"AltcraftClient({self.redact(self.base_url)!r})"
 
     def close(self) -> None:
         self._session.close()
@@ -159,50 +162,87 @@ class AltcraftClient:
 
     def activate(self, campaign_id: int) -> None:
         # An empty start date means "now" (docs: activate tip); both spellings are sent.
-        self._call("activate", {"id": campaign_id, "start_date": "", "activate_date": ""}, campaign_id)
+        payload = {"id": campaign_id, "start_date": "", "activate_date": ""}
+        self._write("activate", payload, campaign_id, settled_state="active")
 
     def deactivate(self, campaign_id: int) -> None:
-        self._call("deactivate", {"id": campaign_id}, campaign_id)
+        self._write("deactivate", {"id": campaign_id}, campaign_id, settled_state="inactive")
 
     def complete(self, campaign_id: int) -> None:
-        self._call("completed", {"id": campaign_id}, campaign_id)
+        self._write("completed", {"id": campaign_id}, campaign_id, settled_state="completed")
 
     # -- transport -----------------------------------------------------------------------
 
     def _call(self, method: str, payload: dict[str, Any], campaign_id: int | None = None) -> Any:
+        """A read: retried on transient failures within the retry budget."""
+        return self._retry.run(lambda: self._attempt(method, payload, campaign_id))
+
+    def _write(self, method: str, payload: dict[str, Any], campaign_id: int, settled_state: str) -> None:
+        """A write that failed in transit may still have landed: look before sending it again."""
+
+        def landed() -> bool | None:
+            return True if self.get_status(campaign_id) == settled_state else None
+
+        self._retry.run(lambda: self._attempt(method, payload, campaign_id), before_retry=landed)
+
+    def _attempt(self, method: str, payload: dict[str, Any], campaign_id: int | None) -> Any:
+        """One request. Every error it raises has the token redacted, wherever the text came from."""
+        try:
+            return self._attempt_unredacted(method, payload, campaign_id)
+        except TransientFailure as failure:
+            self._redact_error(failure.final)
+            raise
+        except AltcraftError as error:
+            self._redact_error(error)
+            raise
+
+    def _redact_error(self, error: Exception) -> None:
+        error.args = tuple(self.redact(arg) if isinstance(arg, str) else arg for arg in error.args)
+
+    def _attempt_unredacted(self, method: str, payload: dict[str, Any], campaign_id: int | None) -> Any:
         url = f"{self.base_url}/scampaigns/{method}"
         about = f"scampaigns/{method}" + (f" for campaign {campaign_id}" if campaign_id is not None else "")
         try:
             response = self._session.post(url, json={"token": self._token, **payload}, timeout=self._timeout)
         except requests.Timeout:
-            raise TransportError(f"Altcraft did not answer {about} in time ({self.base_url})") from None
+            error = TransportError(f"Altcraft did not answer {about} in time ({self.base_url})")
+            raise TransientFailure(error) from None
         except requests.RequestException as exc:
-            reason = self.redact(str(exc))
-            raise TransportError(f"cannot reach Altcraft at {self.base_url} ({about}): {reason}") from None
+            error = TransportError(f"cannot reach Altcraft at {self.base_url} ({about}): {exc}")
+            raise TransientFailure(error) from None
         return self._unwrap(response, about, campaign_id)
 
     def _unwrap(self, response: requests.Response, about: str, campaign_id: int | None) -> Any:
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
         try:
             body = response.json()
         except ValueError:
             body = None
         if not isinstance(body, dict) or "error" not in body:
-            if response.status_code >= 400:
-                raise TransportError(
-                    f"HTTP {response.status_code} from Altcraft on {about}", http_status=response.status_code
-                )
+            if status >= 400:
+                error: AltcraftError = TransportError(f"HTTP {status} from Altcraft on {about}", http_status=status)
+                if status in TRANSIENT_STATUS:
+                    raise TransientFailure(error, retry_after)
+                raise error
             kind = response.headers.get("Content-Type", "unknown content type")
-            raise MalformedResponse(f"Altcraft answered {about} with something that is not its JSON envelope ({kind})")
+            # A cut-off body or a proxy's page: worth another try, and an error if it persists.
+            error = MalformedResponse(f"Altcraft answered {about} with something other than its JSON envelope ({kind})")
+            raise TransientFailure(error)
         code = body.get("error")
         if not isinstance(code, int) or isinstance(code, bool):
             raise MalformedResponse(f"Altcraft answered {about} with a non-numeric error field: {code!r}")
         if code != 0:
-            raise self._error(code, self.redact(str(body.get("error_text") or "")), about, campaign_id, response)
-        if response.status_code >= 400:
+            error = self._error(code, self.redact(str(body.get("error_text") or "")), about, campaign_id, response)
+            if code in TRANSIENT_STATUS or status in TRANSIENT_STATUS:
+                raise TransientFailure(error, retry_after)
+            raise error
+        if status >= 400:
             # error 0 with an HTTP error status: trust neither.
-            raise TransportError(
-                f"HTTP {response.status_code} from Altcraft on {about}", http_status=response.status_code
-            )
+            error = TransportError(f"HTTP {status} from Altcraft on {about}", http_status=status)
+            if status in TRANSIENT_STATUS:
+                raise TransientFailure(error, retry_after)
+            raise error
         return body.get("data")
 
     def _error(

@@ -31,6 +31,7 @@ from provider.client import Campaign as LiveCampaign
 from provider.live_view import LiveView
 from provider.pickle_guard import restore_pickler
 from provider.reconcile import CampaignError, Desired, describe, expected_state, plan, plan_removal
+from provider.retry import RetryPolicy
 from provider.settings import Settings
 from provider.spec import CampaignSpec
 
@@ -71,7 +72,12 @@ class CampaignProvider(ResourceProvider):
         with self._lock:
             if self._client is None:
                 settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)
-                self._client = AltcraftClient(settings.url, settings.token)
+                self._client = AltcraftClient(
+                    settings.url,
+                    settings.token,
+                    timeout=(min(5.0, settings.request_timeout_s), settings.request_timeout_s),
+                    retry=RetryPolicy(budget_s=settings.retry_budget_s),
+                )
                 self._view = LiveView(self._client)
             return self._client
 

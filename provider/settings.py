@@ -14,6 +14,9 @@ from provider.errors import UserFacingError
 
 URL_KEY, TOKEN_KEY = "altcraft:url", "altcraft:token"
 URL_ENV, TOKEN_ENV = "ALTCRAFT_URL", "ALTCRAFT_TOKEN"
+# Optional tuning: (config key, environment variable, default seconds)
+RETRY_BUDGET = ("altcraft:retryBudgetSeconds", "ALTCRAFT_RETRY_BUDGET_SECONDS", 60.0)
+REQUEST_TIMEOUT = ("altcraft:requestTimeoutSeconds", "ALTCRAFT_REQUEST_TIMEOUT_SECONDS", 30.0)
 
 
 class SettingsError(UserFacingError):
@@ -24,6 +27,8 @@ class SettingsError(UserFacingError):
 class Settings:
     url: str
     token: str = field(repr=False)
+    retry_budget_s: float = RETRY_BUDGET[2]
+    request_timeout_s: float = REQUEST_TIMEOUT[2]
 
     @classmethod
     def from_sources(cls, config_get: Callable[[str], str | None], environ: Mapping[str, str]) -> Settings:
@@ -43,4 +48,25 @@ class Settings:
             url = normalize_base_url(url)
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
-        return cls(url=url, token=token)
+        return cls(
+            url=url,
+            token=token,
+            retry_budget_s=_seconds(RETRY_BUDGET, config_get, environ),
+            request_timeout_s=_seconds(REQUEST_TIMEOUT, config_get, environ),
+        )
+
+
+def _seconds(
+    setting: tuple[str, str, float], config_get: Callable[[str], str | None], environ: Mapping[str, str]
+) -> float:
+    key, env, default = setting
+    raw = config_get(key) or environ.get(env)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise SettingsError(f"{key} (or {env}) must be a number of seconds >= 0, got {raw!r}")
+    return value

@@ -33,6 +33,8 @@ Path_ = tuple[str | int, ...]
 # YAML 1.2 spellings; PyYAML (YAML 1.1) also reads yes/no/on/off/y/n as booleans.
 _BOOL_SPELLINGS = {"true", "True", "TRUE", "false", "False", "FALSE"}
 _PLAIN_INT = re.compile(r"[-+]?[0-9]+")
+# Explicit tags such as !!python/object would ask the loader to build arbitrary objects.
+_ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "bool", "null", "float")}
 # libyaml's parser when PyYAML has it (five times faster on large files); same nodes and marks.
 _NodeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -128,14 +130,14 @@ def _compose(text: str, path: str) -> yaml.Node:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = " ".join(filter(None, [exc.problem, exc.context])) or "invalid YAML"
-        if "\t" in reason or "'\\t'" in reason:
+        if "\t" in reason or "'\\t'" in reason or "tab character" in reason:
             reason += " (tabs cannot indent YAML; use spaces)"
         raise SpecError(path, [Problem(line, None, f"YAML syntax error: {reason}")]) from None
     except yaml.YAMLError as exc:
         raise SpecError(path, [Problem(None, None, f"YAML error: {exc}")]) from None
     documents = [d for d in documents if d is not None]
     if not documents:
-        raise SpecError(path, [Problem(None, None, "file is empty; expected a 'campaigns:' list")])
+        raise SpecError(path, [Problem(1, None, "file is empty; expected a 'campaigns:' list")])
     if len(documents) > 1:
         line = documents[1].start_mark.line + 1
         raise SpecError(path, [Problem(line, None, "file holds several YAML documents ('---'); expected one")])
@@ -166,6 +168,9 @@ class _Converter:
             problem = Problem(node.start_mark.line + 1, None, "file is too large or too deeply aliased")
             raise SpecError(self.path, [problem])
         self.lines.setdefault(at, node.start_mark.line + 1)
+        if node.tag not in _ALLOWED_TAGS:
+            self.problems.append((at, node.start_mark.line + 1, f"the YAML tag {node.tag!r} is not allowed here"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, at)
         if isinstance(node, yaml.SequenceNode):

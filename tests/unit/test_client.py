@@ -19,7 +19,11 @@ from provider.client import (
     TransportError,
     normalize_base_url,
 )
+from provider.retry import RetryPolicy
 from tests.conftest import SEED, TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
+
+# Error mapping is tested here; retries in test_client_faults.py.
+NO_RETRY = RetryPolicy(budget_s=0)
 
 
 @pytest.fixture(params=["mirror", "200"])
@@ -90,7 +94,7 @@ def test_base_url_forms() -> None:
 
 
 def test_unreachable_server_is_a_transport_error() -> None:
-    client = AltcraftClient("http://127.0.0.1:9", TOKEN, timeout=(0.5, 0.5))
+    client = AltcraftClient("http://127.0.0.1:9", TOKEN, timeout=(0.5, 0.5), retry=NO_RETRY)
     with pytest.raises(TransportError, match=re.escape("cannot reach Altcraft at http://127.0.0.1:9")):
         client.get(18)
 
@@ -118,13 +122,13 @@ class Canned(BaseAdapter):
 def canned_client(status: int, body: bytes, content_type: str = "application/json") -> AltcraftClient:
     session = requests.Session()
     session.mount("http://", Canned(status, body, content_type))
-    return AltcraftClient("http://altcraft.test", TOKEN, session=session)
+    return AltcraftClient("http://altcraft.test", TOKEN, session=session, retry=NO_RETRY)
 
 
 @pytest.mark.parametrize(
     ("status", "body", "error", "message"),
     [
-        (200, b"<html>maintenance</html>", MalformedResponse, "not its JSON envelope"),
+        (200, b"<html>maintenance</html>", MalformedResponse, "other than its JSON envelope"),
         (502, b"Bad gateway", TransportError, "HTTP 502 from Altcraft on scampaigns/get for campaign 18"),
         (
             200,
@@ -180,3 +184,11 @@ def test_list_that_ignores_from_id_does_not_loop_forever() -> None:
     client = canned_client(200, ('{"data": [' + page + '], "error": 0}').encode())
     with pytest.raises(MalformedResponse, match="ignored from_id"):
         list(client.list_all(limit=2))
+
+
+def test_a_token_inside_an_exception_message_is_redacted() -> None:
+    # A URL that (wrongly) carries the token shows up in requests' connection errors.
+    client = AltcraftClient(f"http://127.0.0.1:9/{TOKEN}", TOKEN, timeout=(0.5, 0.5), retry=NO_RETRY)
+    with pytest.raises(TransportError) as caught:
+        client.get(18)
+    assert TOKEN not in str(caught.value) and "***" in str(caught.value)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from provider.client import AltcraftClient, Campaign, MalformedResponse, NotFound
+from provider.client import AltcraftClient, BadToken, Campaign, MalformedResponse, NotFound
 from provider.live_view import LiveView
 from tests.conftest import SEED, TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
 
@@ -66,3 +66,11 @@ def test_one_malformed_campaign_spoils_only_itself(altcraft: LocalAltcraft) -> N
     assert view.get(18).state == "inactive"
     with pytest.raises(MalformedResponse, match="campaign 23 in an unknown state 'archived'"):
         view.get(23)
+
+
+def test_a_rejected_token_is_asked_about_once(altcraft: LocalAltcraft) -> None:
+    view = LiveView(AltcraftClient(altcraft.url, "wrong-token"))
+    for campaign_id in (18, 19, 21):
+        with pytest.raises(BadToken):
+            view.get(campaign_id)
+    assert altcraft.admin.calls() == {"list": 1}

@@ -102,8 +102,8 @@ def test_an_empty_list_is_allowed() -> None:
         ),
         ("campaigns:\n  - id: 18\n\tactive: true\n", "campaigns.yaml:3: YAML syntax error"),
         ("campaigns:\n  - id: [18\n", "campaigns.yaml:3: YAML syntax error"),
-        ("", "campaigns.yaml: file is empty"),
-        ("# nothing here\n", "campaigns.yaml: file is empty"),
+        ("", "campaigns.yaml:1: file is empty"),
+        ("# nothing here\n", "campaigns.yaml:1: file is empty"),
         ("campaigns: []\n---\ncampaigns: []\n", "campaigns.yaml:3: file holds several YAML documents"),
     ],
 )

@@ -1,0 +1,90 @@
+"""Command-line helpers around the campaigns file.
+
+  python -m provider export [--state active,inactive] [--output FILE]
+      Write a campaigns file for the campaigns that exist in Altcraft now (onboarding).
+      Reads ALTCRAFT_URL / ALTCRAFT_TOKEN, else altcraft:url / altcraft:token of the current stack.
+
+  python -m provider summary [--format markdown|json] [PREVIEW_JSON]
+      Turn `pulumi preview --json` (a file, or standard input) into "campaign, change, from, to".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from provider import export, summary
+from provider.client import STATES, AltcraftClient
+from provider.errors import UserFacingError
+from provider.settings import Settings
+
+
+def stack_config(key: str) -> str | None:
+    """A value of the current stack's config (secrets decrypted), or None without pulumi or stack."""
+    pulumi = shutil.which("pulumi") or str(Path(__file__).resolve().parent.parent / ".tools" / "bin" / "pulumi")
+    try:
+        result = subprocess.run(
+            [pulumi, "config", "get", key, "--non-interactive"], capture_output=True, text=True, timeout=60
+        )
+    except OSError:
+        return None
+    return result.stdout.rstrip("\n") if result.returncode == 0 else None
+
+
+def run_export(args: argparse.Namespace) -> None:
+    states = [s.strip() for s in args.state.split(",") if s.strip()]
+    unknown = sorted(set(states) - set(STATES))
+    if unknown:
+        raise UserFacingError(f"unknown state(s) {', '.join(unknown)}; known: {', '.join(STATES)}")
+    config_get = (lambda _key: None) if os.environ.get("ALTCRAFT_URL") else stack_config
+    settings = Settings.from_sources(config_get, os.environ)
+    client = AltcraftClient(settings.url, settings.token)
+    campaigns, unreadable = export.fetch(client, states)
+    text = export.render(campaigns, client.redact(settings.url), unreadable)
+    if args.output:
+        Path(args.output).write_text(text)
+        print(f"wrote {len(campaigns)} campaign(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def run_summary(args: argparse.Namespace) -> None:
+    raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
+    try:
+        preview = json.loads(raw)
+    except ValueError:
+        raise UserFacingError("the input is not JSON: run `pulumi preview --json` and pass its output") from None
+    found = summary.changes(preview)
+    sys.stdout.write(summary.to_json(found) if args.format == "json" else summary.to_markdown(found))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m provider", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    exporting = commands.add_parser("export", help="write a campaigns file for the live campaigns")
+    exporting.add_argument(
+        "--state",
+        default=",".join(export.DEFAULT_STATES),
+        help=f"comma-separated states to include (default: {','.join(export.DEFAULT_STATES)})",
+    )
+    exporting.add_argument("--output", help="file to write (default: standard output)")
+    exporting.set_defaults(run=run_export)
+    summarizing = commands.add_parser("summary", help="summarize `pulumi preview --json` for reviewers")
+    summarizing.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
+    summarizing.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    summarizing.set_defaults(run=run_summary)
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except UserFacingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Write a campaigns file for the campaigns that already exist in Altcraft (onboarding).
+
+The file adopts every campaign as it is: `active` follows the live state, a `name` guard pins
+each ID to its name, and a comment records what Altcraft said. So `pulumi up` on it sends no
+write, and the next preview shows no changes. Terminal campaigns (completed, deleted) are left
+out unless asked for: there is nothing to manage about them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from provider.client import STATES, TERMINAL_STATES, AltcraftClient, Campaign, Unreadable
+
+DEFAULT_STATES = tuple(state for state in STATES if state not in TERMINAL_STATES)
+SCHEMA_LINE = "# yaml-language-server: $schema=./provider/campaigns.schema.json"
+
+
+def fetch(client: AltcraftClient, states: Iterable[str]) -> tuple[list[Campaign], list[Unreadable]]:
+    """Every campaign in one of `states`, sorted by id, plus those Altcraft described badly."""
+    wanted = set(states)
+    campaigns: list[Campaign] = []
+    unreadable: list[Unreadable] = []
+    for item in client.list_all():
+        if isinstance(item, Unreadable):
+            unreadable.append(item)
+        elif item.state in wanted:
+            campaigns.append(item)
+    return sorted(campaigns, key=lambda c: c.id), sorted(unreadable, key=lambda u: u.id)
+
+
+def render(campaigns: list[Campaign], source: str, unreadable: Iterable[Unreadable] = ()) -> str:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        SCHEMA_LINE,
+        "#",
+        f"# Exported from {source} on {stamp}: {len(campaigns)} campaign(s), as they are now.",
+        "# `pulumi up` on this file adopts them without changing anything. Edit `active` to change one.",
+        "# name: guards against a wrong id (the live name must match). on_remove: retain | deactivate.",
+    ]
+    for item in unreadable:
+        lines.append(f"# skipped campaign {item.id}: {item.error}")
+    lines.append("campaigns:" if campaigns else "campaigns: []")
+    for campaign in campaigns:
+        lines.append(f"  - id: {campaign.id}")
+        if campaign.name:  # an empty name cannot be a guard
+            # JSON strings are valid YAML scalars and escape whatever a name contains.
+            lines.append(f"    name: {json.dumps(campaign.name, ensure_ascii=False)}")
+        lines.append(f"    active: {'true' if campaign.active else 'false'}  # live state: {campaign.state}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,73 @@
+"""Onboarding an existing account and the pull-request summary, with the real CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import TOKEN, LocalAltcraft
+from tooling.pulumi_cli import Workspace
+from tooling.pulumi_env import REPO_ROOT
+
+
+def python_m(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "provider", *args], cwd=REPO_ROOT, env=env, input=stdin, capture_output=True, text=True
+    )
+
+
+def test_export_then_up_adopts_everything_without_a_write(stack: Workspace, altcraft: LocalAltcraft, tmp_path) -> None:
+    for campaign_id in range(100, 130):  # a bigger account than the seed
+        altcraft.admin.add(campaign_id, f"Campaign {campaign_id}", "active" if campaign_id % 3 else "inactive")
+    before = altcraft.admin.states()
+    env = {**stack.env, "ALTCRAFT_URL": altcraft.url, "ALTCRAFT_TOKEN": TOKEN}
+    exported = tmp_path / "exported.yaml"
+    result = python_m("export", "--output", str(exported), env=env)
+    assert result.returncode == 0, result.stderr
+    assert TOKEN not in exported.read_text() + result.stderr
+
+    stack.write("campaigns.yaml", exported.read_text())
+    altcraft.admin.reset_calls()
+    up = stack.up()
+    assert "+ 36 created" in up.stdout, up.stdout  # 35 campaigns and the stack; 30 and 31 are terminal
+    assert altcraft.admin.write_calls() == 0
+    assert altcraft.admin.states() == before
+    stack.preview("--expect-no-changes")
+
+
+def test_export_reads_the_stack_config_when_no_environment_is_set(stack: Workspace, altcraft: LocalAltcraft) -> None:
+    env = {k: v for k, v in stack.env.items() if not k.startswith("ALTCRAFT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "provider", "export", "--state", "completed"],
+        cwd=stack.project_dir,
+        env={**env, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "  - id: 30\n" in result.stdout and "  - id: 18\n" not in result.stdout
+
+
+def test_preview_json_becomes_a_reviewers_table(stack: Workspace, altcraft: LocalAltcraft) -> None:
+    stack.write("campaigns.yaml", "campaigns:\n  - {id: 18, active: false}\n  - {id: 19, active: true}\n")
+    stack.up()
+    stack.write("campaigns.yaml", "campaigns:\n  - {id: 18, active: true}\n  - {id: 19, active: false}\n")
+    preview = stack.run("preview", "--json")
+    table = python_m("summary", env=stack.env, stdin=preview.stdout)
+    assert table.returncode == 0, table.stderr
+    assert "| 18 Black Friday | activate | inactive | active |" in table.stdout
+    assert "| 19 Cyber Monday | deactivate | active | inactive |" in table.stdout
+    assert altcraft.admin.write_calls() == 0  # both were already as the first file said; preview writes nothing
+
+
+def test_each_stack_uses_its_own_campaigns_file(tmp_path, altcraft: LocalAltcraft) -> None:
+    from tooling.pulumi_cli import new_workspace
+
+    staging_files = {name: (REPO_ROOT / name).read_text() for name in ("Pulumi.staging.yaml", "campaigns.staging.yaml")}
+    ws = new_workspace(tmp_path, stack="staging", extra_files=staging_files)
+    ws.set_config("altcraft:url", altcraft.url)  # the example points at a host we cannot reach
+    ws.set_config("altcraft:token", TOKEN, secret=True)
+    assert ws.run("config", "get", "campaignsFile").stdout.strip() == "campaigns.staging.yaml"
+    preview = ws.preview()
+    assert "campaign-5" in preview.stdout and "campaign-6" in preview.stdout
+    assert "campaign-18" not in preview.stdout

@@ -1,0 +1,56 @@
+"""The onboarding export: a campaigns file that adopts the live campaigns as they are."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provider.client import AltcraftClient, Campaign, MalformedResponse, Unreadable
+from provider.export import DEFAULT_STATES, fetch, render
+from provider.spec import parse_campaigns
+from tests.conftest import TOKEN, LocalAltcraft
+
+
+def test_fetch_leaves_terminal_campaigns_out_unless_asked(altcraft: LocalAltcraft) -> None:
+    client = AltcraftClient(altcraft.url, TOKEN)
+    campaigns, _ = fetch(client, DEFAULT_STATES)
+    assert [c.id for c in campaigns] == [18, 19, 21, 22, 23]
+    campaigns, _ = fetch(client, ["completed", "deleted"])
+    assert [c.id for c in campaigns] == [30, 31]
+
+
+def test_rendered_file_loads_back_as_the_live_state() -> None:
+    live = [
+        Campaign(18, "Black Friday", "inactive"),
+        Campaign(19, "Cyber Monday", "active"),
+        Campaign(22, "S", "waiting"),
+    ]
+    specs = parse_campaigns(render(live, "test").encode(), "exported.yaml")
+    assert [(s.id, s.name, s.active) for s in specs] == [
+        (18, "Black Friday", False),
+        (19, "Cyber Monday", True),
+        (22, "S", False),
+    ]
+
+
+def test_comments_say_the_live_state_and_what_was_skipped() -> None:
+    bad = Unreadable(40, MalformedResponse("Altcraft reported campaign 40 in an unknown state 'archived'"))
+    text = render([Campaign(22, "Seasonal", "waiting")], "https://altcraft.example", [bad])
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert "active: false  # live state: waiting" in text
+    assert "# skipped campaign 40: Altcraft reported campaign 40 in an unknown state 'archived'" in text
+
+
+def test_an_empty_export_is_still_a_valid_file() -> None:
+    assert parse_campaigns(render([], "test").encode(), "e.yaml") == []
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_names_that_cannot_be_guards(name: str) -> None:
+    specs = parse_campaigns(render([Campaign(5, name, "active")], "t").encode(), "e.yaml")
+    assert specs[0].name == (None if name == "" else name)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60))
+def test_any_name_survives_the_round_trip(name: str) -> None:
+    specs = parse_campaigns(render([Campaign(5, name, "active")], "t").encode(), "e.yaml")
+    assert specs[0].name == name

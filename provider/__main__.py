@@ -1,11 +1,11 @@
 """Command-line helpers around the campaigns file.
 
-  python -m provider export [--state active,inactive] [--output FILE]
-      Write a campaigns file for the campaigns that exist in Altcraft now (onboarding).
-      Reads ALTCRAFT_URL / ALTCRAFT_TOKEN, else altcraft:url / altcraft:token of the current stack.
+python -m provider export [--state active,inactive] [--output FILE]
+    Write a campaigns file for the campaigns that exist in Altcraft now (onboarding).
+    Reads ALTCRAFT_URL / ALTCRAFT_TOKEN, else altcraft:url / altcraft:token of the current stack.
 
-  python -m provider summary [--format markdown|json] [PREVIEW_JSON]
-      Turn `pulumi preview --json` (a file, or standard input) into "campaign, change, from, to".
+python -m provider summary [--format markdown|json] [PREVIEW_JSON]
+    Turn `pulumi preview --json` (a file, or standard input) into "campaign, change, from, to".
 """
 
 from __future__ import annotations

@@ -132,6 +132,30 @@ def state_bytes(ws: Workspace) -> int:
     return len(ws.run("stack", "export").stdout.encode())
 
 
+def checkpoint_bytes(ws: Workspace) -> int:
+    """Size of what the file backend keeps on disk (compact JSON), for comparison with the export."""
+    return sum(p.stat().st_size for p in (ws.project_dir.parent / "state").rglob("*.json") if ".bak" not in p.name)
+
+
+def state_profile(ws: Workspace, n: int) -> dict[str, float]:
+    """Bytes per campaign in `pulumi stack export`, by field of the resource, plus the stack summary."""
+    resources = json.loads(ws.run("stack", "export").stdout)["deployment"]["resources"]
+    profile: dict[str, float] = {}
+    for resource in resources:
+        if resource["type"] == "pulumi-python:dynamic/altcraft:Campaign":
+            for key, value in resource.items():
+                profile[key] = profile.get(key, 0) + _exported_size(key, value)
+        elif resource["type"] == "pulumi:pulumi:Stack":
+            profile["stack summary output"] = _exported_size("outputs", resource.get("outputs", {}))
+    return {key: round(total / n, 1) for key, total in sorted(profile.items(), key=lambda kv: -kv[1])}
+
+
+def _exported_size(key: str, value: Any) -> int:
+    # As the export prints a resource's field: 4-space indent, at depth 4 (16 spaces).
+    text = json.dumps({key: value}, indent=4).splitlines()[1:-1]
+    return sum(12 + len(line) + 1 for line in text)
+
+
 def bench_n(n: int, root: Path, log: Any) -> list[Record]:
     root.mkdir(parents=True, exist_ok=True)
     data = root / "altcraft.json"
@@ -151,20 +175,12 @@ def bench_n(n: int, root: Path, log: Any) -> list[Record]:
         calls_a = admin.calls()
         floor_a, _ = timed(floor, "up", "--yes", "--skip-preview")
         per_campaign = round(state_bytes(ours) / n, 1)
-        floor_per_resource = round(state_bytes(floor) / n, 1)
-        records = [
-            Record(
-                n,
-                "a_first_up",
-                wall_a,
-                floor_a,
-                calls_a,
-                _writes(calls_a),
-                per_campaign,
-                rss_a,
-                {"floor_state_bytes_per_resource": floor_per_resource},
-            ),
-        ]
+        notes = {
+            "floor_state_bytes_per_resource": round(state_bytes(floor) / n, 1),
+            "checkpoint_bytes_per_campaign": round(checkpoint_bytes(ours) / n, 1),
+            "state_profile_bytes_per_campaign": state_profile(ours, n),
+        }
+        records = [Record(n, "a_first_up", wall_a, floor_a, calls_a, _writes(calls_a), per_campaign, rss_a, notes)]
 
         log(f"N={n}: (b) preview --refresh, nothing to change")
         admin.reset_calls()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,13 @@ class PulumiFailed(RuntimeError):
             f"pulumi {' '.join(args)} exited {result.returncode}\n"
             f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
         )
+
+
+def _default_sigint() -> None:
+    # A shell starts background jobs with SIGINT ignored, and children inherit that. Pulumi stops
+    # its language host with SIGINT and waits 5 s before killing it, so an inherited "ignore"
+    # added 5 s to every command run from a backgrounded script (the benchmark, CI runners).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def require_cli() -> Path:
@@ -81,6 +89,8 @@ class Workspace:
         argv = [str(TOOLS_BIN / "pulumi"), "--non-interactive", *args]
         result = subprocess.run(
             argv,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_default_sigint,
             cwd=self.project_dir,
             env=env or self.env,
             capture_output=True,

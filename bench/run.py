@@ -135,7 +135,8 @@ def state_bytes(ws: Workspace) -> int:
 
 def checkpoint_bytes(ws: Workspace) -> int:
     """Size of what the file backend keeps on disk (compact JSON), for comparison with the export."""
-    return sum(p.stat().st_size for p in (ws.project_dir.parent / "state").rglob("*.json") if ".bak" not in p.name)
+    stacks = ws.project_dir.parent / "state" / ".pulumi" / "stacks"
+    return sum(p.stat().st_size for p in stacks.rglob(f"{ws.stack}.json"))
 
 
 def state_profile(ws: Workspace, n: int) -> dict[str, float]:

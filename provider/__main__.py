@@ -21,7 +21,10 @@ from pathlib import Path
 from provider import export, summary
 from provider.client import STATES, AltcraftClient
 from provider.errors import UserFacingError
+from provider.live_view import LiveView
+from provider.preflight import preflight
 from provider.settings import Settings
+from provider.spec import load_campaigns
 
 
 def stack_config(key: str) -> str | None:
@@ -41,16 +44,35 @@ def run_export(args: argparse.Namespace) -> None:
     unknown = sorted(set(states) - set(STATES))
     if unknown:
         raise UserFacingError(f"unknown state(s) {', '.join(unknown)}; known: {', '.join(STATES)}")
-    config_get = (lambda _key: None) if os.environ.get("ALTCRAFT_URL") else stack_config
-    settings = Settings.from_sources(config_get, os.environ)
-    client = AltcraftClient(settings.url, settings.token)
+    client = connect()
     campaigns, unreadable = export.fetch(client, states)
-    text = export.render(campaigns, client.redact(settings.url), unreadable)
+    text = export.render(campaigns, client.redact(client.base_url), unreadable)
     if args.output:
         Path(args.output).write_text(text)
         print(f"wrote {len(campaigns)} campaign(s) to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+def connect() -> AltcraftClient:
+    config_get = (lambda _key: None) if os.environ.get("ALTCRAFT_URL") else stack_config
+    settings = Settings.from_sources(config_get, os.environ)
+    return AltcraftClient(settings.url, settings.token)
+
+
+def run_check(args: argparse.Namespace) -> None:
+    path = args.file or stack_config("campaignsFile") or "campaigns.yaml"
+    specs = load_campaigns(path)
+    findings = preflight(specs, LiveView(connect()))
+    problems = [f for f in findings if f.change is None]
+    for finding in findings:
+        if finding.change is not None:
+            print(f"{path}:{finding.line}: campaign {finding.campaign_id}: `pulumi up` would {finding.change}")
+    for finding in problems:
+        print(f"{path}:{finding.line}: {finding.message}", file=sys.stderr)
+    print(f"{len(specs)} campaign(s) checked, {len(problems)} problem(s); nothing was changed", file=sys.stderr)
+    if problems:
+        sys.exit(1)
 
 
 def run_summary(args: argparse.Namespace) -> None:
@@ -78,6 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     summarizing.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
     summarizing.add_argument("--format", choices=("markdown", "json"), default="markdown")
     summarizing.set_defaults(run=run_summary)
+    checking = commands.add_parser("check", help="check a campaigns file against live Altcraft, changing nothing")
+    checking.add_argument("file", nargs="?", help="campaigns file (default: the stack's campaignsFile)")
+    checking.set_defaults(run=run_check)
     args = parser.parse_args(argv)
     try:
         args.run(args)

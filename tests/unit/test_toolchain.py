@@ -65,3 +65,9 @@ def test_wrong_cli_version_is_an_error(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(pulumi_cli, "TOOLS_BIN", tmp_path)
     with pytest.raises(pulumi_cli.CliMissing, match=r"v0\.0\.1"):
         pulumi_cli.require_cli()
+
+
+def test_activate_script_sets_up_a_shell(tmp_path: Path) -> None:
+    script = f"cd {tmp_path} && . {pulumi_env.REPO_ROOT}/tooling/activate && command -v pulumi && command -v python && echo $PULUMI_RUN_PROGRAM"
+    shown = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert shown == [str(pulumi_env.TOOLS_BIN / "pulumi"), str(pulumi_env.REPO_ROOT / ".venv" / "bin" / "python"), "true"]

@@ -70,4 +70,8 @@ def test_wrong_cli_version_is_an_error(tmp_path: Path, monkeypatch: pytest.Monke
 def test_activate_script_sets_up_a_shell(tmp_path: Path) -> None:
     script = f"cd {tmp_path} && . {pulumi_env.REPO_ROOT}/tooling/activate && command -v pulumi && command -v python && echo $PULUMI_RUN_PROGRAM"
     shown = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.split()
-    assert shown == [str(pulumi_env.TOOLS_BIN / "pulumi"), str(pulumi_env.REPO_ROOT / ".venv" / "bin" / "python"), "true"]
+    assert shown == [
+        str(pulumi_env.TOOLS_BIN / "pulumi"),
+        str(pulumi_env.REPO_ROOT / ".venv" / "bin" / "python"),
+        "true",
+    ]

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from altcraft_local import AltcraftServer, Store
 from altcraft_local.admin import Admin
+
+# CI runs the same examples every time (a red build must be reproducible); locally hypothesis explores.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # Distinctive, so a scan of any output for it cannot match by accident.
 TOKEN = "tok-e2e-7c1f9a3b5d2e"

@@ -6,6 +6,13 @@ from typing import Any
 
 import requests
 
+WRITE_METHODS = ("activate", "deactivate", "completed")
+
+
+def count_writes(calls: dict[str, int]) -> int:
+    """How many of these per-endpoint calls changed a campaign's state."""
+    return sum(calls.get(method, 0) for method in WRITE_METHODS)
+
 
 class Admin:
     def __init__(self, base_url: str, timeout: float = 10.0) -> None:
@@ -22,8 +29,7 @@ class Admin:
         return self._request("GET", "calls")
 
     def write_calls(self) -> int:
-        calls = self.calls()
-        return sum(calls.get(method, 0) for method in ("activate", "deactivate", "completed"))
+        return count_writes(self.calls())
 
     def reset_calls(self) -> None:
         self._request("POST", "calls/reset")

@@ -15,7 +15,6 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,7 +24,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from altcraft_local.admin import Admin
+from altcraft_local import process as altcraft_process
+from altcraft_local.admin import Admin, count_writes
 from tooling.pulumi_cli import Workspace, new_workspace
 from tooling.pulumi_env import REPO_ROOT
 
@@ -118,17 +118,6 @@ def campaigns_file(n: int, toggled: set[int] = frozenset()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def start_server(data: Path) -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "altcraft_local", "--port", "0", "--data", str(data)],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    return server, server.stdout.readline().strip().rsplit(" ", 1)[1]
-
-
 def state_bytes(ws: Workspace) -> int:
     return len(ws.run("stack", "export").stdout.encode())
 
@@ -162,7 +151,7 @@ def bench_n(n: int, root: Path, log: Any, repeat: int) -> list[Record]:
     root.mkdir(parents=True, exist_ok=True)
     data = root / "altcraft.json"
     data.write_text(json.dumps(campaigns_seed(n)))
-    server, url = start_server(data)
+    server, url = altcraft_process.start(data)
     admin = Admin(url, timeout=60)
     try:
         ours = new_workspace(root / "ours", extra_files={"campaigns.yaml": campaigns_file(n)})
@@ -202,7 +191,7 @@ def bench_n(n: int, root: Path, log: Any, repeat: int) -> list[Record]:
                 median(walls_a),
                 median(floors_a),
                 calls_a,
-                _writes(calls_a),
+                count_writes(calls_a),
                 per_campaign,
                 rss_a,
                 notes,
@@ -226,7 +215,7 @@ def bench_n(n: int, root: Path, log: Any, repeat: int) -> list[Record]:
                 median(walls_b),
                 median(floors_b),
                 calls_b,
-                _writes(calls_b),
+                count_writes(calls_b),
                 per_campaign,
                 rss_b,
                 notes_b,
@@ -246,7 +235,7 @@ def bench_n(n: int, root: Path, log: Any, repeat: int) -> list[Record]:
                 wall_c,
                 None,
                 calls_c,
-                _writes(calls_c),
+                count_writes(calls_c),
                 per_campaign,
                 rss_c,
                 {"toggled": len(toggled)},
@@ -256,10 +245,6 @@ def bench_n(n: int, root: Path, log: Any, repeat: int) -> list[Record]:
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _writes(calls: dict[str, int]) -> int:
-    return sum(calls.get(method, 0) for method in ("activate", "deactivate", "completed"))
 
 
 def check_targets(records: list[Record]) -> list[str]:

@@ -56,8 +56,7 @@ def run_export(args: argparse.Namespace) -> None:
 
 def connect() -> AltcraftClient:
     config_get = (lambda _key: None) if os.environ.get("ALTCRAFT_URL") else stack_config
-    settings = Settings.from_sources(config_get, os.environ)
-    return AltcraftClient(settings.url, settings.token)
+    return Settings.from_sources(config_get, os.environ).client()
 
 
 def run_check(args: argparse.Namespace) -> None:

@@ -24,6 +24,8 @@ PAGE_LIMIT = 1000
 
 STATES = ("cloning", "inactive", "waiting", "active", "completed", "deleted")
 TERMINAL_STATES = ("completed", "deleted")
+# The state each write leaves a campaign in (activate with an empty start date means "now").
+SETTLED_STATE = {"activate": "active", "deactivate": "inactive", "completed": "completed"}
 
 ERROR_BAD_REQUEST = 400
 ERROR_BAD_TOKEN = 401
@@ -163,13 +165,13 @@ class AltcraftClient:
     def activate(self, campaign_id: int) -> None:
         # An empty start date means "now" (docs: activate tip); both spellings are sent.
         payload = {"id": campaign_id, "start_date": "", "activate_date": ""}
-        self._write("activate", payload, campaign_id, settled_state="active")
+        self._write("activate", payload, campaign_id)
 
     def deactivate(self, campaign_id: int) -> None:
-        self._write("deactivate", {"id": campaign_id}, campaign_id, settled_state="inactive")
+        self._write("deactivate", {"id": campaign_id}, campaign_id)
 
     def complete(self, campaign_id: int) -> None:
-        self._write("completed", {"id": campaign_id}, campaign_id, settled_state="completed")
+        self._write("completed", {"id": campaign_id}, campaign_id)
 
     # -- transport -----------------------------------------------------------------------
 
@@ -177,11 +179,11 @@ class AltcraftClient:
         """A read: retried on transient failures within the retry budget."""
         return self._retry.run(lambda: self._attempt(method, payload, campaign_id))
 
-    def _write(self, method: str, payload: dict[str, Any], campaign_id: int, settled_state: str) -> None:
+    def _write(self, method: str, payload: dict[str, Any], campaign_id: int) -> None:
         """A write that failed in transit may still have landed: look before sending it again."""
 
         def landed() -> bool | None:
-            return True if self.get_status(campaign_id) == settled_state else None
+            return True if self.get_status(campaign_id) == SETTLED_STATE[method] else None
 
         self._retry.run(lambda: self._attempt(method, payload, campaign_id), before_retry=landed)
 
@@ -221,10 +223,7 @@ class AltcraftClient:
             body = None
         if not isinstance(body, dict) or "error" not in body:
             if status >= 400:
-                error: AltcraftError = TransportError(f"HTTP {status} from Altcraft on {about}", http_status=status)
-                if status in TRANSIENT_STATUS:
-                    raise TransientFailure(error, retry_after)
-                raise error
+                raise _failure(_http_error(status, about), status, retry_after)
             kind = response.headers.get("Content-Type", "unknown content type")
             # A cut-off body or a proxy's page: worth another try, and an error if it persists.
             error = MalformedResponse(f"Altcraft answered {about} with something other than its JSON envelope ({kind})")
@@ -233,16 +232,11 @@ class AltcraftClient:
         if not isinstance(code, int) or isinstance(code, bool):
             raise MalformedResponse(f"Altcraft answered {about} with a non-numeric error field: {code!r}")
         if code != 0:
-            error = self._error(code, self.redact(str(body.get("error_text") or "")), about, campaign_id, response)
-            if code in TRANSIENT_STATUS or status in TRANSIENT_STATUS:
-                raise TransientFailure(error, retry_after)
-            raise error
+            error = self._error(code, str(body.get("error_text") or ""), about, campaign_id, response)
+            raise _failure(error, code if code in TRANSIENT_STATUS else status, retry_after)
         if status >= 400:
             # error 0 with an HTTP error status: trust neither.
-            error = TransportError(f"HTTP {status} from Altcraft on {about}", http_status=status)
-            if status in TRANSIENT_STATUS:
-                raise TransientFailure(error, retry_after)
-            raise error
+            raise _failure(_http_error(status, about), status, retry_after)
         return body.get("data")
 
     def _error(
@@ -288,6 +282,15 @@ def parse_campaign(item: Any, expected_id: int | None) -> Campaign:
         raise MalformedResponse(f"Altcraft returned {label} without a name")
     state = _checked_state(item.get("state"), campaign_id, "its state")
     return Campaign(id=campaign_id, name=name, state=state)
+
+
+def _http_error(status: int, about: str) -> TransportError:
+    return TransportError(f"HTTP {status} from Altcraft on {about}", http_status=status)
+
+
+def _failure(error: AltcraftError, status: int, retry_after: float | None) -> Exception:
+    """Worth another try when the status (HTTP or `error` code) is a transient one, else final."""
+    return TransientFailure(error, retry_after) if status in TRANSIENT_STATUS else error
 
 
 def _parse_listed(item: Any) -> Campaign | Unreadable:

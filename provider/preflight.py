@@ -29,7 +29,7 @@ class Finding:
 def preflight(specs: Iterable[CampaignSpec], view: LiveView) -> list[Finding]:
     findings = []
     for spec in specs:
-        desired = Desired(spec.id, spec.active, expected_name=spec.name, on_remove=spec.on_remove)
+        desired = Desired.from_spec(spec)
         try:
             live = view.get(spec.id)
             action = plan(desired, live)

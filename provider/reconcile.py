@@ -8,12 +8,16 @@ nothing can activate them again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from provider.client import Campaign
+from provider.client import SETTLED_STATE, Campaign
 from provider.errors import UserFacingError
 
+if TYPE_CHECKING:
+    from provider.spec import CampaignSpec
+
 Action = Literal["activate", "deactivate"]
+DEFAULT_ON_REMOVE = "retain"
 
 
 class CampaignError(UserFacingError):
@@ -25,7 +29,11 @@ class Desired:
     campaign_id: int
     active: bool
     expected_name: str | None = None
-    on_remove: str = "retain"
+    on_remove: str = DEFAULT_ON_REMOVE
+
+    @classmethod
+    def from_spec(cls, spec: CampaignSpec) -> Desired:
+        return cls(spec.id, spec.active, expected_name=spec.name, on_remove=spec.on_remove)
 
 
 def describe(campaign: Campaign) -> str:
@@ -63,4 +71,4 @@ def plan_removal(on_remove: str, live: Campaign) -> Action | None:
 
 
 def expected_state(action: Action) -> str:
-    return "active" if action == "activate" else "inactive"
+    return SETTLED_STATE[action]

@@ -30,8 +30,15 @@ from provider.client import AltcraftClient, NotFound
 from provider.client import Campaign as LiveCampaign
 from provider.live_view import LiveView
 from provider.pickle_guard import restore_pickler
-from provider.reconcile import CampaignError, Desired, describe, expected_state, plan, plan_removal
-from provider.retry import RetryPolicy
+from provider.reconcile import (
+    DEFAULT_ON_REMOVE,
+    CampaignError,
+    Desired,
+    describe,
+    expected_state,
+    plan,
+    plan_removal,
+)
 from provider.settings import Settings
 from provider.spec import CampaignSpec
 
@@ -39,7 +46,6 @@ error_display.install()
 state_size.install()
 
 ON_REMOVE_CHOICES = ("retain", "deactivate")
-DEFAULT_ON_REMOVE = "retain"
 # Inputs whose change is an in-place update; a different campaign id is a different campaign.
 UPDATE_KEYS = ("active", "expected_name", "on_remove")
 
@@ -72,12 +78,7 @@ class CampaignProvider(ResourceProvider):
         with self._lock:
             if self._client is None:
                 settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)
-                self._client = AltcraftClient(
-                    settings.url,
-                    settings.token,
-                    timeout=(min(5.0, settings.request_timeout_s), settings.request_timeout_s),
-                    retry=RetryPolicy(budget_s=settings.retry_budget_s),
-                )
+                self._client = settings.client()
                 self._view = LiveView(self._client)
             return self._client
 
@@ -96,7 +97,7 @@ class CampaignProvider(ResourceProvider):
             failures.append(CheckFailure("campaign_id", f"must be a positive whole number, got {campaign_id!r}"))
         if not isinstance(news.get("active"), bool):
             failures.append(CheckFailure("active", f"must be true or false, got {news.get('active')!r}"))
-        if news.get("on_remove", "retain") not in ON_REMOVE_CHOICES:
+        if news.get("on_remove", DEFAULT_ON_REMOVE) not in ON_REMOVE_CHOICES:
             failures.append(CheckFailure("on_remove", f"must be one of {', '.join(ON_REMOVE_CHOICES)}"))
         expected_name = news.get("expected_name")
         if expected_name is not None and not isinstance(expected_name, str):
@@ -122,9 +123,9 @@ class CampaignProvider(ResourceProvider):
             live = self.view().get(int(id_))
         except NotFound:
             return ReadResult(None, {})  # gone from Altcraft: drop it from the state
-        desired = _desired({**props, "campaign_id": live.id, "active": props.get("active", live.active)})
         # Inputs as Altcraft has them now, so that drift shows as a diff against the program.
-        inputs = {**_inputs(desired), "active": live.active}
+        desired = _desired({**props, "campaign_id": live.id, "active": live.active})
+        inputs = _inputs(desired)
         return ReadResult(id_=id_, outs=_outputs(desired, live), inputs=inputs)
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -213,7 +214,7 @@ class Campaign(Resource, module="altcraft", name="Campaign"):
 
     def __init__(self, spec: CampaignSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         restore_pickler()
-        desired = Desired(spec.id, spec.active, expected_name=spec.name, on_remove=spec.on_remove)
+        desired = Desired.from_spec(spec)
         # Outputs exist as attributes only for keys declared here, hence state and name.
         props: dict[str, Any] = {**_inputs(desired), "state": None, "name": None}
         super().__init__(CampaignProvider(), f"campaign-{spec.id}", props, opts)

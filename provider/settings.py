@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from provider.client import normalize_base_url
+from provider.client import AltcraftClient, normalize_base_url
 from provider.errors import UserFacingError
+from provider.retry import RetryPolicy
 
 URL_KEY, TOKEN_KEY = "altcraft:url", "altcraft:token"
 URL_ENV, TOKEN_ENV = "ALTCRAFT_URL", "ALTCRAFT_TOKEN"
@@ -51,13 +52,25 @@ class Settings:
         return cls(
             url=url,
             token=token,
-            retry_budget_s=_seconds(RETRY_BUDGET, config_get, environ),
-            request_timeout_s=_seconds(REQUEST_TIMEOUT, config_get, environ),
+            retry_budget_s=_seconds(RETRY_BUDGET, config_get, environ, minimum=0.0),
+            request_timeout_s=_seconds(REQUEST_TIMEOUT, config_get, environ, minimum=0.1),
+        )
+
+    def client(self) -> AltcraftClient:
+        """A client with these settings' timeouts and retry budget."""
+        return AltcraftClient(
+            self.url,
+            self.token,
+            timeout=(min(5.0, self.request_timeout_s), self.request_timeout_s),
+            retry=RetryPolicy(budget_s=self.retry_budget_s),
         )
 
 
 def _seconds(
-    setting: tuple[str, str, float], config_get: Callable[[str], str | None], environ: Mapping[str, str]
+    setting: tuple[str, str, float],
+    config_get: Callable[[str], str | None],
+    environ: Mapping[str, str],
+    minimum: float,
 ) -> float:
     key, env, default = setting
     raw = config_get(key) or environ.get(env)
@@ -66,7 +79,7 @@ def _seconds(
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if value < 0:
-        raise SettingsError(f"{key} (or {env}) must be a number of seconds >= 0, got {raw!r}")
+        value = minimum - 1
+    if not value >= minimum:  # also refuses NaN
+        raise SettingsError(f"{key} (or {env}) must be a number of seconds >= {minimum:g}, got {raw!r}")
     return value

@@ -6,9 +6,9 @@ example campaigns.yaml on a local `demo` stack. Safe to run again: state is kept
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
+from altcraft_local import process as altcraft_process
 from altcraft_local.admin import Admin
 from tooling.pulumi_cli import PulumiFailed, Workspace, copy_project, require_cli
 from tooling.pulumi_env import REPO_ROOT, offline_env
@@ -21,21 +21,6 @@ def banner(text: str) -> None:
     print(f"\n=== {text} ===", flush=True)
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "altcraft_local", "--port", "0", "--data", str(DEMO_DIR / "altcraft.json")],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    first_line = server.stdout.readline().strip()
-    if "listening on " not in first_line:
-        server.kill()
-        raise SystemExit(f"the local Altcraft server did not start: {first_line!r}")
-    return server, first_line.rsplit(" ", 1)[1]
-
-
 def run(ws: Workspace, *args: str) -> None:
     result = ws.run(*args)
     print(result.stdout, end="", flush=True)
@@ -44,7 +29,7 @@ def run(ws: Workspace, *args: str) -> None:
 def main() -> None:
     require_cli()
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
-    server, url = start_server()
+    server, url = altcraft_process.start(DEMO_DIR / "altcraft.json")
     try:
         banner(f"local Altcraft stand-in at {url} (state: {DEMO_DIR / 'altcraft.json'})")
         admin = Admin(url)

@@ -162,3 +162,12 @@ def test_expected_failures_reach_the_cli_without_a_traceback(monkeypatch: pytest
         raise KeyError("a bug")
     except KeyError:
         assert "Traceback (most recent call last)" in host.traceback.format_exc()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("altcraft:requestTimeoutSeconds", "0"), ("altcraft:retryBudgetSeconds", "-1")]
+)
+def test_tuning_values_out_of_range_are_refused(key: str, value: str) -> None:
+    config = Config({"altcraft:url": "http://x.test", "altcraft:token": TOKEN, key: value}, "altcraft-campaigns")
+    with pytest.raises(SettingsError, match=f"{key} .* must be a number of seconds >="):
+        CampaignProvider().configure(ConfigureRequest(config))

@@ -5,7 +5,8 @@ python -m provider export [--state active,inactive] [--output FILE]
     Reads ALTCRAFT_URL / ALTCRAFT_TOKEN, else altcraft:url / altcraft:token of the current stack.
 
 python -m provider summary [--format markdown|json] [PREVIEW_JSON]
-    Turn `pulumi preview --json` (a file, or standard input) into "campaign, change, from, to".
+    Turn `pulumi preview --json` (a file, or standard input) into "campaign, change, from, to, why",
+    drift set apart from the file's own changes.
 """
 
 from __future__ import annotations
@@ -21,10 +22,7 @@ from pathlib import Path
 from provider import export, summary
 from provider.client import STATES, AltcraftClient
 from provider.errors import UserFacingError
-from provider.live_view import LiveView
-from provider.preflight import preflight
 from provider.settings import Settings
-from provider.spec import load_campaigns
 
 
 def stack_config(key: str) -> str | None:
@@ -59,28 +57,15 @@ def connect() -> AltcraftClient:
     return Settings.from_sources(config_get, os.environ).client()
 
 
-def run_check(args: argparse.Namespace) -> None:
-    path = args.file or stack_config("campaignsFile") or "campaigns.yaml"
-    specs = load_campaigns(path)
-    findings = preflight(specs, LiveView(connect()))
-    problems = [f for f in findings if f.change is None]
-    for finding in findings:
-        if finding.change is not None:
-            print(f"{path}:{finding.line}: campaign {finding.campaign_id}: `pulumi up` would {finding.change}")
-    for finding in problems:
-        print(f"{path}:{finding.line}: {finding.message}", file=sys.stderr)
-    print(f"{len(specs)} campaign(s) checked, {len(problems)} problem(s); nothing was changed", file=sys.stderr)
-    if problems:
-        sys.exit(1)
-
-
 def run_summary(args: argparse.Namespace) -> None:
     raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
     try:
         preview = json.loads(raw)
     except ValueError:
         raise UserFacingError("the input is not JSON: run `pulumi preview --json` and pass its output") from None
-    found = summary.changes(preview)
+    if not isinstance(preview, dict):
+        raise UserFacingError("the input is not the JSON of `pulumi preview --json` (expected an object)")
+    found = summary.summarize(preview)
     sys.stdout.write(summary.to_json(found) if args.format == "json" else summary.to_markdown(found))
 
 
@@ -99,9 +84,6 @@ def main(argv: list[str] | None = None) -> None:
     summarizing.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
     summarizing.add_argument("--format", choices=("markdown", "json"), default="markdown")
     summarizing.set_defaults(run=run_summary)
-    checking = commands.add_parser("check", help="check a campaigns file against live Altcraft, changing nothing")
-    checking.add_argument("file", nargs="?", help="campaigns file (default: the stack's campaignsFile)")
-    checking.set_defaults(run=run_check)
     args = parser.parse_args(argv)
     try:
         args.run(args)

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from provider.spec import CampaignSpec
 
 Action = Literal["activate", "deactivate"]
+# Why `pulumi up` would send a call: a new entry (adopt), an entry the file changed since the last
+# deploy (change), a campaign changed in Altcraft outside the file (drift), a removed entry (remove).
+Cause = Literal["adopt", "change", "drift", "remove"]
+CAUSES: tuple[Cause, ...] = ("adopt", "change", "drift", "remove")
 DEFAULT_ON_REMOVE = "retain"
 
 
@@ -49,18 +53,23 @@ def check_name(desired: Desired, live: Campaign) -> None:
         )
 
 
+def satisfies(state: str, active: bool) -> bool:
+    """Whether a live state meets `active`: true needs `active`; false takes any other state."""
+    return (state == "active") == active
+
+
 def plan(desired: Desired, live: Campaign) -> Action | None:
     """The one call that converges `live` to `desired`, or None when it already matches."""
     check_name(desired, live)
-    if desired.active:
-        if live.terminal:
-            raise CampaignError(
-                f"{describe(live)} is {live.state} in Altcraft and cannot be activated: "
-                "completion is irreversible. Set `active: false` for it, or remove it from the campaigns file. "
-                "No activate call was sent."
-            )
-        return None if live.active else "activate"
-    return "deactivate" if live.active else None
+    if desired.active and live.terminal:
+        raise CampaignError(
+            f"{describe(live)} is {live.state} in Altcraft and cannot be activated: "
+            "completion is irreversible. Set `active: false` for it, or remove it from the campaigns file. "
+            "No activate call was sent."
+        )
+    if satisfies(live.state, desired.active):
+        return None
+    return "activate" if desired.active else "deactivate"
 
 
 def plan_removal(on_remove: str, live: Campaign) -> Action | None:
@@ -68,6 +77,14 @@ def plan_removal(on_remove: str, live: Campaign) -> Action | None:
     if on_remove == "deactivate" and live.active:
         return "deactivate"
     return None
+
+
+def cause_of(desired_active: bool, deployed_active: bool | None) -> Cause:
+    """Why a call is needed for an entry in the file. `deployed_active` is what the file asked for at
+    the last deploy (None: the entry is new). The file changed since then, or Altcraft did."""
+    if deployed_active is None:
+        return "adopt"
+    return "change" if deployed_active != desired_active else "drift"
 
 
 def expected_state(action: Action) -> str:

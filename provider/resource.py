@@ -123,10 +123,12 @@ class CampaignProvider(ResourceProvider):
             live = self.view().get(int(id_))
         except NotFound:
             return ReadResult(None, {})  # gone from Altcraft: drop it from the state
-        # Inputs as Altcraft has them now, so that drift shows as a diff against the program.
-        desired = _desired({**props, "campaign_id": live.id, "active": live.active})
-        inputs = _inputs(desired)
-        return ReadResult(id_=id_, outs=_outputs(desired, live), inputs=inputs)
+        # Inputs as Altcraft has them now, so that drift shows as a diff against the program; the
+        # outputs keep what the file asked for at the last deploy, which tells drift from change.
+        recorded = _desired(props)
+        as_live = _desired({**props, "campaign_id": live.id, "active": live.active})
+        outs = {**_outputs(as_live, live), "desired_active": props.get("desired_active", recorded.active)}
+        return ReadResult(id_=id_, outs=outs, inputs=_inputs(as_live))
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = _desired(news)
@@ -201,7 +203,9 @@ def _inputs(desired: Desired) -> dict[str, Any]:
 
 
 def _outputs(desired: Desired, live: LiveCampaign) -> dict[str, Any]:
-    return {**_inputs(desired), "active": live.active, "state": live.state, "name": live.name}
+    # `active` is the live state; `desired_active` what the file asked for (provider.deployment reads it).
+    outs = {**_inputs(desired), "active": live.active, "state": live.state, "name": live.name}
+    return {**outs, "desired_active": desired.active}
 
 
 class Campaign(Resource, module="altcraft", name="Campaign"):

@@ -1,7 +1,10 @@
-"""`pulumi preview --json` -> what a reviewer needs: campaign, change, from, to.
+"""`pulumi preview --json` -> what a reviewer needs: campaign, change, from, to, and why.
 
-Reads only the steps of our campaign resources; everything else (the stack, refresh steps,
-unchanged campaigns) is left out. Markdown for a pull-request comment, JSON for bots.
+The calls come from the preview's own lines (`provider.review`: "campaign 18 Black Friday: inactive
+-> active (adopt)"), so the table says exactly what the preview said, drift set apart from the pull
+request's own changes. Campaign steps that send no call (an entry adopted as it is, an entry
+released, a guard edited) are listed too, and the preview's errors, so a failed preview explains
+itself in the pull-request comment. Markdown for people, JSON for bots.
 """
 
 from __future__ import annotations
@@ -10,79 +13,128 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
-SHOWN_OPS = ("create", "update", "replace", "delete", "create-replacement", "delete-replaced")
+from provider.deployment import CAMPAIGN_TYPE
+from provider.review import Write, printable
+
+STEP_CAUSE = {"create": "adopt", "delete": "remove", "update": "change", "replace": "change"}
+WHY = {"adopt": "new entry", "change": "changed in the file since the last deploy", "remove": "removed from the file"}
+DRIFT_NOTE = (
+    "Someone changed these campaigns in Altcraft (for example in the web UI) since the last deploy; this pull "
+    "request did not. `pulumi up` will put them back to what the campaigns file says. To keep a change instead, "
+    "set the campaign's `active` to match in this pull request."
+)
 
 
 @dataclass(frozen=True)
-class Change:
-    campaign_id: int | None
+class Row:
+    campaign_id: int
     name: str | None
-    change: str  # activate, deactivate, adopt, release, settings
-    before: str  # live state before, as far as the preview knows it
-    after: str  # state afterwards
+    change: str  # activate, deactivate, or none (no call to Altcraft)
+    before: str | None  # live state now; None where the preview does not know it
+    after: str | None
+    cause: str  # adopt, change, drift, remove
 
     @property
     def label(self) -> str:
-        ident = f"{self.campaign_id}" if self.campaign_id is not None else "?"
-        return f"{ident} {self.name}" if self.name else ident
+        return f"{self.campaign_id} {self.name}" if self.name else str(self.campaign_id)
 
 
-def changes(preview: dict[str, Any]) -> list[Change]:
-    found = []
+@dataclass(frozen=True)
+class Summary:
+    rows: list[Row]  # sorted by campaign id
+    errors: list[str]  # the preview's error messages
+
+
+def summarize(preview: dict[str, Any]) -> Summary:
+    diagnostics = preview.get("diagnostics") or []
+    calls: dict[int, Row] = {}
+    for diagnostic in diagnostics:
+        for line in str(diagnostic.get("message", "")).splitlines():
+            write = Write.parse(line)
+            if write is not None:
+                calls[write.campaign_id] = Row(
+                    write.campaign_id, write.name or None, write.action, write.before, write.after, write.cause
+                )
+    rows = dict(calls)
     for step in preview.get("steps") or []:
-        if step.get("op") not in SHOWN_OPS:
-            continue
-        old, new = step.get("oldState") or {}, step.get("newState") or {}
-        if CAMPAIGN_TYPE not in (old.get("type"), new.get("type")):
-            continue
-        found.append(_change(step["op"], old.get("outputs") or {}, new.get("inputs") or {}, step.get("urn", "")))
-    return sorted(found, key=lambda c: (c.campaign_id or 0, c.change))
+        row = _no_call_row(step)
+        if row is not None and row.campaign_id not in rows:
+            rows[row.campaign_id] = row
+    errors = [str(d.get("message", "")).strip() for d in diagnostics if d.get("severity") == "error"]
+    return Summary(sorted(rows.values(), key=lambda r: r.campaign_id), errors)
 
 
-def _change(op: str, live: dict[str, Any], desired: dict[str, Any], urn: str) -> Change:
-    campaign_id = _id(live.get("campaign_id") or desired.get("campaign_id"), urn)
-    name = live.get("name") or desired.get("expected_name")
-    before = live.get("state") or "unknown until adopted"
-    if op in ("delete", "delete-replaced"):
-        on_remove = live.get("on_remove") or "retain"
-        if on_remove == "deactivate" and live.get("state") == "active":
-            return Change(campaign_id, name, "release (on_remove: deactivate)", before, "inactive")
-        return Change(campaign_id, name, f"release (on_remove: {on_remove})", before, before)
-    wanted = "active" if desired.get("active") else "not active"
-    if op == "create":
-        return Change(campaign_id, name, "adopt", before, wanted)
-    if bool(live.get("active")) != bool(desired.get("active")):
-        if desired.get("active"):
-            return Change(campaign_id, name, "activate", before, "active")
-        return Change(campaign_id, name, "deactivate", before, "inactive")
-    return Change(campaign_id, name, "settings only", before, before)
+def _no_call_row(step: dict[str, Any]) -> Row | None:
+    """A campaign step the preview printed no call for: it changes what is managed, not Altcraft."""
+    cause = STEP_CAUSE.get(step.get("op", ""))
+    old, new = step.get("oldState") or {}, step.get("newState") or {}
+    if cause is None or CAMPAIGN_TYPE not in (old.get("type"), new.get("type")):
+        return None
+    outputs, inputs = old.get("outputs") or {}, new.get("inputs") or {}
+    campaign_id = _id(outputs.get("campaign_id") or inputs.get("campaign_id"), step.get("urn", ""))
+    if campaign_id is None:
+        return None
+    name = outputs.get("name") or inputs.get("expected_name")
+    state = outputs.get("state")  # a new entry's live state is not in the preview's JSON
+    return Row(campaign_id, printable(name) if name else None, "none", state, state, cause)
 
 
 def _id(value: Any, urn: str) -> int | None:
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return int(value)
     tail = urn.rsplit("::campaign-", 1)
     return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
 
 
-def to_markdown(found: list[Change]) -> str:
-    if not found:
-        return "### Altcraft campaigns\n\nNo campaign changes.\n"
+def to_markdown(summary: Summary) -> str:
+    calls = [r for r in summary.rows if r.change != "none"]
+    drift = [r for r in calls if r.cause == "drift"]
+    own = [r for r in calls if r.cause != "drift"]
+    quiet = [r for r in summary.rows if r.change == "none"]
+    out = [f"### Altcraft campaigns: {_headline(calls, drift)}", ""]
+    if own:
+        out += ["| Campaign | Change | From | To | Why |", "|---|---|---|---|---|"]
+        out += [f"| {_cell(r.label)} | {r.change} | {r.before} | {r.after} | {WHY[r.cause]} |" for r in own]
+        out.append("")
+    if drift:
+        out += ["#### Drift: changed in Altcraft outside the campaigns file", "", DRIFT_NOTE, ""]
+        out += ["| Campaign | Change | From | To |", "|---|---|---|---|"]
+        out += [f"| {_cell(r.label)} | {r.change} | {r.before} | {r.after} |" for r in drift]
+        out.append("")
+    if quiet:
+        out += ["No call to Altcraft for: " + "; ".join(f"{_cell(r.label)} ({_quiet_why(r)})" for r in quiet), ""]
+    if summary.errors:
+        out += ["#### The preview failed", "", "```", *(_fence(e) for e in summary.errors), "```", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _headline(calls: list[Row], drift: list[Row]) -> str:
+    if not calls:
+        return "no calls to Altcraft"
     counts: dict[str, int] = {}
-    for change in found:
-        key = change.change.split(" ")[0]
-        counts[key] = counts.get(key, 0) + 1
-    headline = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    rows = [f"### Altcraft campaigns: {headline}", "", "| Campaign | Change | From | To |", "|---|---|---|---|"]
-    for change in found:
-        rows.append(f"| {_cell(change.label)} | {change.change} | {change.before} | {change.after} |")
-    return "\n".join(rows) + "\n"
+    for row in calls:
+        counts[row.change] = counts.get(row.change, 0) + 1
+    text = ", ".join(f"{n} {change}" for change, n in sorted(counts.items()))
+    if drift:
+        text += f"; {len(drift)} of them {'undoes' if len(drift) == 1 else 'undo'} drift"
+    return text
 
 
-def to_json(found: list[Change]) -> str:
-    return json.dumps([asdict(change) for change in found], indent=2) + "\n"
+def _quiet_why(row: Row) -> str:
+    return {
+        "adopt": "adopted as it is",
+        "remove": "no longer managed, left as it is",
+        "change": "settings only",
+    }.get(row.cause, row.cause)
+
+
+def to_json(summary: Summary) -> str:
+    return json.dumps([asdict(row) for row in summary.rows], indent=2) + "\n"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _fence(text: str) -> str:
+    return text.replace("```", "'''")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.conftest import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
@@ -44,8 +42,11 @@ def test_first_preview_writes_nothing_up_writes_exactly_what_is_needed(
         30: "completed",
     }
     summary = stack.outputs()["campaigns"]
-    assert summary[0] == {"id": 18, "name": "Black Friday", "state": "active"}
-    assert [c["state"] for c in summary] == ["active", "inactive", "active", "waiting", "completed"]
+    assert summary == {
+        "managed": 5,
+        "states": {"active": 2, "completed": 1, "inactive": 1, "waiting": 1},
+        "not_in_desired_state": {},
+    }
 
     altcraft.admin.reset_calls()
     again = stack.preview("--expect-no-changes")
@@ -112,31 +113,6 @@ def test_a_bad_file_fails_preview_with_the_loaders_message_and_no_api_call(
         assert "campaigns.yaml:3: campaign 18: 'active' must be true or false, got the string 'maybe'" in result.stdout
         assert "Traceback" not in result.stdout + result.stderr
     assert altcraft.admin.calls() == {}
-
-
-@pytest.mark.parametrize(
-    ("entry", "message"),
-    [
-        ("{id: 999, active: true}", "campaign 999 does not exist in Altcraft"),
-        (
-            "{id: 21, active: true, name: Autumn collection}",
-            "campaign 21: the campaigns file expects the name 'Autumn collection', but in Altcraft it is 'Spring collection'",
-        ),
-        (
-            "{id: 30, active: true}",
-            "campaign 30 (Summer 2025) is completed in Altcraft and cannot be activated: completion is irreversible",
-        ),
-    ],
-)
-def test_campaigns_that_cannot_be_reconciled_fail_clearly(
-    stack: Workspace, altcraft: LocalAltcraft, entry: str, message: str
-) -> None:
-    stack.write("campaigns.yaml", f"campaigns:\n  - {entry}\n")
-    result = stack.up(check=False)
-    assert result.returncode != 0
-    assert message in result.stdout, result.stdout
-    assert "Traceback" not in result.stdout + result.stderr
-    assert altcraft.admin.write_calls() == 0
 
 
 def test_the_token_stays_out_of_state_and_output(stack: Workspace, altcraft: LocalAltcraft) -> None:

@@ -67,6 +67,8 @@ def test_each_stack_uses_its_own_campaigns_file(tmp_path, altcraft: LocalAltcraf
     ws = new_workspace(tmp_path, stack="staging", extra_files=staging_files)
     ws.set_config("altcraft:url", altcraft.url)  # the example points at a host we cannot reach
     ws.set_config("altcraft:token", TOKEN, secret=True)
+    altcraft.admin.add(5, "Black Friday (staging copy)", "inactive")  # the staging account's campaigns
+    altcraft.admin.add(6, "Welcome series (staging copy)", "inactive")
     assert ws.run("config", "get", "campaignsFile").stdout.strip() == "campaigns.staging.yaml"
     preview = ws.preview()
     assert "campaign-5" in preview.stdout and "campaign-6" in preview.stdout

@@ -49,6 +49,7 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
         "expected_name": "Black Friday",
         "state": "active",
         "name": "Black Friday",
+        "desired_active": True,
     }
     assert altcraft.admin.calls() == {"list": 1, "activate": 1, "get_status": 1}
     altcraft.admin.reset_calls()
@@ -95,6 +96,9 @@ def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:
     result = provider.read("18", stored)
     assert result.outs["active"] is True and result.outs["state"] == "active"
     assert result.inputs == {"campaign_id": 18, "active": True, "expected_name": "Black Friday"}
+    # What the file asked for survives the refresh: it is how the next run tells drift from change.
+    assert result.outs["desired_active"] is False
+    assert provider.read("18", {**stored, "desired_active": True}).outs["desired_active"] is True
 
 
 def test_read_of_a_vanished_campaign_drops_it(altcraft: LocalAltcraft) -> None:

@@ -41,3 +41,13 @@ def test_name_guard() -> None:
 )
 def test_removal(on_remove: str, state: str, action: str | None) -> None:
     assert plan_removal(on_remove, Campaign(7, "C", state)) == action
+
+
+@pytest.mark.parametrize(
+    ("desired", "deployed", "cause"),
+    [(True, None, "adopt"), (True, False, "change"), (False, True, "change"), (True, True, "drift")],
+)
+def test_cause(desired: bool, deployed: bool | None, cause: str) -> None:
+    from provider.reconcile import cause_of
+
+    assert cause_of(desired, deployed) == cause

@@ -1,51 +1,70 @@
-"""The reviewer's summary of `pulumi preview --json` (a real preview's JSON, recorded)."""
+"""The reviewer's summary of `pulumi preview --json` (real previews' JSON, recorded by the CLI)."""
 
 import json
 from pathlib import Path
 
-from provider.summary import Change, changes, to_json, to_markdown
+from provider.summary import Row, Summary, summarize, to_json, to_markdown
 
-PREVIEW = json.loads((Path(__file__).resolve().parent.parent / "data" / "preview.json").read_text())
+DATA = Path(__file__).resolve().parent.parent / "data"
+# A deployed stack, then: 18 flipped in the file, 19 removed (on_remove: deactivate), 21 and 22 added,
+# 23 switched on in the web UI, 30's on_remove edited.
+PREVIEW = json.loads((DATA / "preview.json").read_text())
+FAILED = json.loads((DATA / "preview-failed.json").read_text())
 
 
-def test_every_campaign_change_and_nothing_else() -> None:
-    assert changes(PREVIEW) == [
-        Change(18, "Black Friday", "activate", "inactive", "active"),
-        Change(19, "Cyber Monday", "deactivate", "active", "inactive"),
-        Change(21, "Spring collection", "release (on_remove: deactivate)", "active", "inactive"),
-        Change(22, None, "adopt", "unknown until adopted", "not active"),
-        Change(23, "Welcome series", "deactivate", "active", "inactive"),  # drift made in the UI
+def test_each_row_says_why() -> None:
+    assert summarize(PREVIEW).rows == [
+        Row(18, "Black Friday", "activate", "inactive", "active", "change"),
+        Row(19, "Cyber Monday", "deactivate", "active", "inactive", "remove"),
+        Row(21, "Spring collection", "deactivate", "active", "inactive", "adopt"),
+        Row(22, None, "none", None, None, "adopt"),  # adopted as it is (waiting, active: false)
+        Row(23, "Welcome series", "deactivate", "active", "inactive", "drift"),
+        Row(30, "Summer 2025", "none", "completed", "completed", "change"),  # on_remove edited
     ]
 
 
-def test_markdown_table() -> None:
-    text = to_markdown(changes(PREVIEW))
-    assert text.splitlines()[0] == "### Altcraft campaigns: 1 activate, 1 adopt, 2 deactivate, 1 release"
-    assert "| 18 Black Friday | activate | inactive | active |" in text
-    assert "| 22 | adopt | unknown until adopted | not active |" in text
+def test_markdown_sets_drift_apart_with_a_sentence() -> None:
+    text = to_markdown(summarize(PREVIEW))
+    own, drift = text.split("#### Drift: changed in Altcraft outside the campaigns file")
+    assert text.splitlines()[0] == "### Altcraft campaigns: 1 activate, 3 deactivate; 1 of them undoes drift"
+    assert "| 18 Black Friday | activate | inactive | active | changed in the file since the last deploy |" in own
+    assert "| 21 Spring collection | deactivate | active | inactive | new entry |" in own
+    assert "| 19 Cyber Monday | deactivate | active | inactive | removed from the file |" in own
+    assert "23 Welcome series" not in own
+    assert "since the last deploy; this pull request did not. `pulumi up` will put them back" in drift
+    assert "| 23 Welcome series | deactivate | active | inactive |" in drift
+    assert "No call to Altcraft for: 22 (adopted as it is); 30 Summer 2025 (settings only)" in drift
 
 
-def test_json_for_bots() -> None:
-    rows = json.loads(to_json(changes(PREVIEW)))
+def test_json_rows_keep_their_fields_and_add_the_cause() -> None:
+    rows = json.loads(to_json(summarize(PREVIEW)))
     assert rows[0] == {
         "campaign_id": 18,
         "name": "Black Friday",
         "change": "activate",
         "before": "inactive",
         "after": "active",
+        "cause": "change",
+    }
+    assert {row["campaign_id"]: row["cause"] for row in rows} == {
+        18: "change",
+        19: "remove",
+        21: "adopt",
+        22: "adopt",
+        23: "drift",
+        30: "change",
     }
 
 
-def test_no_changes_and_retained_releases() -> None:
-    assert "No campaign changes." in to_markdown(changes({"steps": []}))
-    step = {
-        "op": "delete",
-        "urn": "urn:pulumi:s::p::pulumi-python:dynamic/altcraft:Campaign::campaign-7",
-        "oldState": {
-            "type": "pulumi-python:dynamic/altcraft:Campaign",
-            "outputs": {"campaign_id": 7, "name": "A | B", "state": "active", "active": True},
-        },
-    }
-    found = changes({"steps": [step]})
-    assert found == [Change(7, "A | B", "release (on_remove: retain)", "active", "active")]
-    assert "| 7 A \\| B |" in to_markdown(found)
+def test_a_failed_preview_shows_its_problems() -> None:
+    found = summarize(FAILED)
+    assert found.rows == []
+    text = to_markdown(found)
+    assert "#### The preview failed" in text
+    assert "campaigns.yaml:3: campaign 999 does not exist in Altcraft" in text
+
+
+def test_nothing_to_do_and_names_that_would_break_a_table() -> None:
+    assert to_markdown(Summary([], [])) == "### Altcraft campaigns: no calls to Altcraft\n"
+    preview = {"diagnostics": [{"message": "campaign 7 A | B: inactive -> active (change)\n", "severity": "info"}]}
+    assert "| 7 A \\| B | activate | inactive | active |" in to_markdown(summarize(preview))

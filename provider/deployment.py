@@ -1,0 +1,50 @@
+"""What the last deployment of this stack recorded, read through the Pulumi engine.
+
+The program needs it to tell a pull request's own change from drift and to see entries removed
+from the file, and Pulumi gives a program no old state. The engine's builtin function
+`pulumi:pulumi:readStackResourceOutputs` (the one behind stack references) reads the stack's
+latest checkpoint through whatever backend the stack lives in (Pulumi Cloud, S3, a local file,
+...): no Altcraft call and no assumption about the backend. A stack never deployed has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from provider.reconcile import DEFAULT_ON_REMOVE
+from provider.review import Deployed
+
+CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
+READ_STACK_RESOURCE_OUTPUTS = "pulumi:pulumi:readStackResourceOutputs"
+
+
+def last_deployment() -> dict[int, Deployed]:
+    """The campaigns this stack's latest checkpoint holds, by id. Call only from a Pulumi program."""
+    import pulumi
+    from pulumi.runtime import invoke
+
+    stack = f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
+    result = invoke(READ_STACK_RESOURCE_OUTPUTS, {"stackName": stack})
+    return campaigns_in((result.value or {}).get("outputs") or {})
+
+
+def campaigns_in(resources: Mapping[str, Any]) -> dict[int, Deployed]:
+    """Campaign records from {urn: {"type": ..., "outputs": {...}}}; other resources are skipped."""
+    deployed: dict[int, Deployed] = {}
+    for resource in resources.values():
+        if resource.get("type") == CAMPAIGN_TYPE:
+            record = from_outputs(resource.get("outputs") or {})
+            if record is not None:
+                deployed[record.campaign_id] = record
+    return deployed
+
+
+def from_outputs(outputs: Mapping[str, Any]) -> Deployed | None:
+    campaign_id = outputs.get("campaign_id")
+    if not isinstance(campaign_id, int | float) or isinstance(campaign_id, bool):
+        return None
+    # States written before `desired_active` existed hold the live state after the last up in
+    # `active`, which is what the file asked for unless a refresh recorded drift since.
+    desired = outputs.get("desired_active", outputs.get("active"))
+    return Deployed(int(campaign_id), bool(desired), outputs.get("on_remove") or DEFAULT_ON_REMOVE)

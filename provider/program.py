@@ -1,0 +1,74 @@
+"""The Pulumi program: campaigns file -> review against Altcraft -> one resource per campaign.
+
+Data flows one way: the file becomes validated specs; the review compares them with live Altcraft
+(one listing) and the last deployment, and fails the run before any resource is registered if an
+entry cannot be honoured, so not even `pulumi up --skip-preview` sends a write then. Otherwise it
+describes every call `pulumi up` would send, one line each, and registers the campaigns.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from typing import Any, NoReturn
+
+import pulumi
+
+from provider.deployment import last_deployment
+from provider.errors import UserFacingError
+from provider.live_view import LiveView
+from provider.reconcile import satisfies
+from provider.resource import Campaign
+from provider.review import review
+from provider.settings import Settings
+from provider.spec import CampaignSpec, SpecError, load_campaigns
+
+CAMPAIGNS_FILE_KEY = "campaignsFile"
+DEFAULT_CAMPAIGNS_FILE = "campaigns.yaml"
+
+
+def run() -> None:
+    path = pulumi.Config().get(CAMPAIGNS_FILE_KEY) or DEFAULT_CAMPAIGNS_FILE
+    try:
+        specs = load_campaigns(path)  # before any network: a broken file costs no API call
+        client = Settings.from_sources(stack_config, os.environ).client()
+        found = review(specs, LiveView(client).get, last_deployment())
+    except UserFacingError as error:
+        fail(str(error))
+    if found.problems:
+        fail(f"{SpecError(path, found.problems)}\n(checked against Altcraft at {client.redact(client.base_url)})")
+    for write in found.writes:
+        pulumi.log.info(write.line())
+    campaigns = [Campaign(spec) for spec in specs]
+    pulumi.export("campaigns", stack_summary(specs, campaigns))
+
+
+def stack_config(key: str) -> str | None:
+    """A stack config value by its full key, e.g. `altcraft:url`, as the provider's configure() sees it."""
+    namespace, _, name = key.rpartition(":")
+    return pulumi.Config(namespace or None).get(name)
+
+
+def fail(message: str) -> NoReturn:
+    # The message alone, no traceback; exit code 32 tells the language host the error is shown.
+    pulumi.log.error(message)
+    sys.exit(32)
+
+
+def stack_summary(specs: list[CampaignSpec], campaigns: list[Campaign]) -> dict[str, Any]:
+    """Counts, plus the campaigns whose recorded state is not what the file asks for.
+
+    Not a list of every campaign: that grew with the account, buried a pull request's few changes
+    in `pulumi preview --diff`, and (with names in it) made `pulumi up --plan` fail on a rename.
+    """
+    states = pulumi.Output.all(*[campaign.state for campaign in campaigns])
+    return {
+        "managed": len(specs),
+        "states": states.apply(lambda known: dict(sorted(Counter(known).items()))),
+        "not_in_desired_state": states.apply(lambda known: not_in_desired_state(specs, known)),
+    }
+
+
+def not_in_desired_state(specs: list[CampaignSpec], states: list[str]) -> dict[str, str]:
+    return {str(spec.id): state for spec, state in zip(specs, states, strict=True) if not satisfies(state, spec.active)}

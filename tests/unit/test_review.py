@@ -1,0 +1,121 @@
+"""The whole-file review: problems with their lines, the calls `pulumi up` would send, and why."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provider.client import Campaign, NotFound
+from provider.review import Deployed, Write, printable, review
+from provider.spec import parse_campaigns
+
+LIVE = {
+    18: Campaign(18, "Black Friday", "inactive"),
+    19: Campaign(19, "Cyber Monday", "active"),
+    21: Campaign(21, "Spring collection", "active"),
+    22: Campaign(22, "Seasonal sale", "waiting"),
+    23: Campaign(23, "Welcome series", "active"),
+    30: Campaign(30, "Summer 2025", "completed"),
+}
+
+
+def lookup(campaign_id: int) -> Campaign:
+    if campaign_id not in LIVE:
+        raise NotFound(f"campaign {campaign_id} was not found")
+    return LIVE[campaign_id]
+
+
+def specs(text: str):
+    return parse_campaigns(text.encode(), "c.yaml")
+
+
+def test_every_call_with_its_cause_sorted_by_id() -> None:
+    deployed = {
+        18: Deployed(18, desired_active=False),  # the file flips it: change
+        23: Deployed(23, desired_active=False),  # live is active, the file still says false: drift
+        19: Deployed(19, desired_active=True, on_remove="deactivate"),  # gone from the file: remove
+        21: Deployed(21, desired_active=True),  # gone, retain: nothing
+    }
+    found = review(
+        specs(
+            "campaigns:\n"
+            "  - {id: 23, active: false}\n"
+            "  - {id: 22, active: true}\n"  # new, waiting -> activate: adopt
+            "  - {id: 18, active: true}\n"
+            "  - {id: 30, active: false}\n"  # new, already satisfied: no call
+        ),
+        lookup,
+        deployed,
+    )
+    assert found.problems == []
+    assert [w.line() for w in found.writes] == [
+        "campaign 18 Black Friday: inactive -> active (change)",
+        "campaign 19 Cyber Monday: active -> inactive (remove)",
+        "campaign 22 Seasonal sale: waiting -> active (adopt)",
+        "campaign 23 Welcome series: active -> inactive (drift)",
+    ]
+
+
+def test_every_problem_with_its_line_new_and_managed_alike() -> None:
+    found = review(
+        specs(
+            "campaigns:\n"
+            "  - {id: 18, active: true}\n"
+            "  - {id: 999, active: false}\n"
+            "  - {id: 21, active: true, name: Autumn collection}\n"  # managed and already right: still checked
+            "  - {id: 30, active: true}\n"
+        ),
+        lookup,
+        {21: Deployed(21, desired_active=True)},
+    )
+    assert [(p.line, p.message.split(":")[0]) for p in found.problems] == [
+        (3, "campaign 999 does not exist in Altcraft (check the id in the campaigns file)"),
+        (4, "campaign 21"),
+        (5, "campaign 30 (Summer 2025) is completed in Altcraft and cannot be activated"),
+    ]
+    assert (
+        "expects the name 'Autumn collection', but in Altcraft it is 'Spring collection'" in found.problems[1].message
+    )
+    assert [w.campaign_id for w in found.writes] == [18]  # the review still lists what is fine
+
+
+def test_a_removed_entry_whose_campaign_is_gone_sends_nothing() -> None:
+    found = review([], lookup, {77: Deployed(77, desired_active=True, on_remove="deactivate")})
+    assert found == review([], lookup, {})
+
+
+def test_a_failure_to_read_altcraft_is_not_a_problem_of_one_entry() -> None:
+    from provider.client import BadToken
+
+    def rejected(_campaign_id: int) -> Campaign:
+        raise BadToken("Altcraft rejected the API token (error 401)")
+
+    with pytest.raises(BadToken):
+        review(specs("campaigns:\n  - {id: 18, active: true}\n"), rejected, {})
+
+
+@given(
+    campaign_id=st.integers(1, 2**31 - 1),
+    name=st.text(max_size=40),
+    before=st.sampled_from(["cloning", "inactive", "waiting", "active"]),
+    action=st.sampled_from(["activate", "deactivate"]),
+    cause=st.sampled_from(["adopt", "change", "drift", "remove"]),
+)
+def test_a_line_reads_back_as_the_same_write(campaign_id, name, before, action, cause) -> None:
+    after = "active" if action == "activate" else "inactive"
+    write = Write(campaign_id, name, action, before, after, cause)
+    line = write.line()
+    assert "\n" not in line and "\r" not in line and "\x1b" not in line
+    assert Write.parse(line) == Write(campaign_id, printable(name), action, before, after, cause)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "campaign x: inactive -> active (adopt)", "campaign 18 A: inactive -> active (because)", "error: campaign 18"],
+)
+def test_other_text_is_not_a_write(text: str) -> None:
+    assert Write.parse(text) is None
+
+
+def test_names_that_look_like_the_format_still_read_back() -> None:
+    tricky = Write(5, "A: active -> inactive (drift)", "activate", "inactive", "active", "adopt")
+    assert Write.parse(tricky.line()) == tricky

@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Checks the GitHub Actions workflows in examples/ci (make lint).
+ACTIONLINT_VERSION := 1.7.12
 VENV_STAMP := $(VENV)/.installed
 
 .PHONY: help setup venv cli demo bench test unit e2e lint format clean
@@ -14,7 +16,7 @@ help:
 	@echo "make demo    a local Altcraft stand-in, then pulumi preview --diff and pulumi up of campaigns.yaml"
 	@echo "make bench   speed, API calls, state size, memory vs the engine's floor (N=10,100 for a quick run)"
 	@echo "make test    setup, lint, then every test (unit and end-to-end with the real CLI)"
-	@echo "make lint    ruff check and format check"
+	@echo "make lint    ruff check and format check, actionlint on examples/ci"
 	@echo "make clean   remove .venv, .tools and local pulumi state (the CLI build cache is kept)"
 
 setup: venv cli
@@ -52,6 +54,8 @@ e2e: setup
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	@bash tooling/build-actionlint.sh $(ACTIONLINT_VERSION)
+	.tools/bin/actionlint examples/ci/*.yml
 
 format: venv
 	$(PY) -m ruff check --fix .

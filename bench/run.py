@@ -252,14 +252,17 @@ def check_targets(records: list[Record]) -> list[str]:
     for r in records:
         total = sum(r.api_calls.values())
         if r.op == "b_preview_refresh":
-            limit = math.ceil(r.n / 1000) + 1
-            lines.append(f"N={r.n} refresh API calls {total} <= ceil(N/1000)+1 = {limit}: {_ok(total <= limit)}")
+            # One listing by the program (the review), one by the provider (the refresh).
+            limit = 2 * math.ceil(r.n / 1000) + 2
+            lines.append(
+                f"N={r.n} refreshing preview API calls {total} <= 2*ceil(N/1000)+2 = {limit}: {_ok(total <= limit)}"
+            )
         if r.op == "c_up_toggle_1pct":
             toggled = r.notes["toggled"]
             passed = r.write_calls == toggled
             lines.append(f"N={r.n} (c) write calls {r.write_calls} == toggled {toggled}: {_ok(passed)}")
-        if r.n == 1000 and r.ratio is not None:
-            lines.append(f"N=1000 {r.op} ours/floor {r.ratio:.2f} <= 1.3: {_ok(r.ratio <= 1.3)}")
+        if r.n in (1000, 5000) and r.ratio is not None:
+            lines.append(f"N={r.n} {r.op} ours/floor {r.ratio:.2f} <= 1.3: {_ok(r.ratio <= 1.3)}")
         if r.op == "a_first_up" and r.state_bytes_per_campaign is not None:
             size = r.state_bytes_per_campaign
             lines.append(f"N={r.n} state {size:.0f} bytes/campaign <= 1536: {_ok(size <= 1536)}")

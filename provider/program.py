@@ -38,6 +38,10 @@ def run() -> None:
         fail(str(error))
     if found.problems:
         fail(f"{SpecError(path, found.problems)}\n(checked against Altcraft at {client.redact(client.base_url)})")
+    if found.writes:
+        # Worded for any command that runs the program (refresh and destroy do, with --run-program).
+        count = len(found.writes)
+        pulumi.log.info(f"`pulumi up` would send {count} call{'s' if count > 1 else ''} to Altcraft:")
     for write in found.writes:
         pulumi.log.info(write.line())
     campaigns = [Campaign(spec) for spec in specs]

@@ -48,7 +48,8 @@ def summary(stack: Workspace, preview_json: str, *args: str) -> str:
 
 def test_new_entries_show_the_calls_up_will_send(stack: Workspace, altcraft: LocalAltcraft) -> None:
     preview = stack.run("preview", env=without_run_program(stack))
-    assert "campaign 18 Black Friday: inactive -> active (adopt)" in preview.stdout, preview.stdout
+    assert "`pulumi up` would send 2 calls to Altcraft:" in preview.stdout, preview.stdout
+    assert "campaign 18 Black Friday: inactive -> active (adopt)" in preview.stdout
     assert "campaign 19 Cyber Monday: active -> inactive (adopt)" in preview.stdout
     assert "campaign 21" not in preview.stdout.split("Diagnostics:")[1]  # already active: no call, no line
     assert altcraft.admin.write_calls() == 0

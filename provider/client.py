@@ -8,19 +8,27 @@ The token travels in the JSON body only and is redacted from every message.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import json
+import socket
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
+from provider import transport
 from provider.errors import UserFacingError
 from provider.retry import TRANSIENT_STATUS, RetryPolicy, TransientFailure, parse_retry_after
 
 API_PREFIX = "/api/v1.1"
-# (connect, read) seconds; every request has both.
+# (connect timeout, deadline of a whole attempt) in seconds.
 DEFAULT_TIMEOUT = (5.0, 30.0)
 PAGE_LIMIT = 1000
+# A listing that has not reached an empty page after this many campaigns is not ending.
+MAX_LISTED_CAMPAIGNS = 1_000_000
 
 STATES = ("cloning", "inactive", "waiting", "active", "completed", "deleted")
 TERMINAL_STATES = ("completed", "deleted")
@@ -60,12 +68,19 @@ class Unreadable:
 
 
 class AltcraftError(UserFacingError):
-    """A call to Altcraft failed. `code` is the envelope's `error`, if there was one."""
+    """A call to Altcraft failed. `code` is the envelope's `error`, if there was one.
 
-    def __init__(self, message: str, *, code: int | None = None, http_status: int | None = None) -> None:
+    `transient` marks the kinds worth another try (an outage, a 5xx): one that reaches the caller
+    has spent its retry budget, and the client then treats Altcraft as down for the process.
+    """
+
+    def __init__(
+        self, message: str, *, code: int | None = None, http_status: int | None = None, transient: bool = False
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.http_status = http_status
+        self.transient = transient
 
 
 class BadToken(AltcraftError):
@@ -86,6 +101,10 @@ class MalformedResponse(AltcraftError):
 
 class TransportError(AltcraftError):
     """No usable answer: connection failure, timeout, or an HTTP error without an envelope."""
+
+
+class Refused(AltcraftError):
+    """Altcraft's answer must not be followed or trusted: a redirect, or a TLS certificate we cannot verify."""
 
 
 def normalize_base_url(url: str) -> str:
@@ -110,8 +129,13 @@ class AltcraftClient:
         self._token = token
         self._timeout = timeout
         self._retry = retry or RetryPolicy()
-        self._session = session or requests.Session()
+        self._session = session or transport.new_session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": "altcraft-campaigns"})
+        # A failure that every later call would meet again (a rejected token, an outage that spent
+        # the retry budget, a redirect, an untrusted certificate): found once, then every call in
+        # this process fails at once with the same message instead of redoing the whole cycle.
+        self._fatal: AltcraftError | None = None
+        self._fatal_lock = threading.Lock()
 
     def __repr__(self) -> str:  # never show the token
         return f"AltcraftClient({self.redact(self.base_url)!r})"
@@ -150,17 +174,30 @@ class AltcraftClient:
         return [_parse_listed(item) for item in data]
 
     def list_all(self, state: str | None = None, limit: int = PAGE_LIMIT) -> Iterator[Campaign | Unreadable]:
-        """Every campaign, paging by `from_id` (inclusive) until a short page."""
+        """Every campaign, paging by `from_id` (inclusive) until an empty page.
+
+        Not until the first short page: a server that applies the token's group filter after
+        paging returns short pages long before the end. A listing that does not end (a server
+        ignoring `from_id`, or one that never sends an empty page) fails instead of looping.
+        """
+        max_pages = MAX_LISTED_CAMPAIGNS // limit + 1
         from_id = 1
-        while True:
+        for _ in range(max_pages):
             page = self.list_page(from_id, limit, state)
-            yield from page
-            if len(page) < limit:
+            if not page:
                 return
+            yield from page
             next_from = max(item.id for item in page) + 1
-            if next_from <= from_id:  # a server that ignores from_id would loop forever
-                raise MalformedResponse("scampaigns/list ignored from_id; cannot page through campaigns")
+            if next_from <= from_id:
+                raise MalformedResponse(
+                    f"scampaigns/list at {self.redact(self.base_url)} ignored from_id={from_id}; "
+                    "cannot page through campaigns"
+                )
             from_id = next_from
+        raise MalformedResponse(
+            f"scampaigns/list at {self.redact(self.base_url)} did not end after {max_pages} pages "
+            f"(more than {MAX_LISTED_CAMPAIGNS:,} campaigns); stopping"
+        )
 
     def activate(self, campaign_id: int) -> None:
         # An empty start date means "now" (docs: activate tip); both spellings are sent.
@@ -177,7 +214,9 @@ class AltcraftClient:
 
     def _call(self, method: str, payload: dict[str, Any], campaign_id: int | None = None) -> Any:
         """A read: retried on transient failures within the retry budget."""
-        return self._retry.run(lambda: self._attempt(method, payload, campaign_id))
+        self._raise_if_fatal()
+        with self._remember_fatal():
+            return self._retry.run(lambda: self._attempt(method, payload, campaign_id))
 
     def _write(self, method: str, payload: dict[str, Any], campaign_id: int) -> None:
         """A write that failed in transit may still have landed: look before sending it again."""
@@ -185,7 +224,25 @@ class AltcraftClient:
         def landed() -> bool | None:
             return True if self.get_status(campaign_id) == SETTLED_STATE[method] else None
 
-        self._retry.run(lambda: self._attempt(method, payload, campaign_id), before_retry=landed)
+        self._raise_if_fatal()
+        with self._remember_fatal():
+            self._retry.run(lambda: self._attempt(method, payload, campaign_id), before_retry=landed)
+
+    def _raise_if_fatal(self) -> None:
+        with self._fatal_lock:
+            fatal = self._fatal
+        if fatal is not None:
+            raise type(fatal)(str(fatal), code=fatal.code, http_status=fatal.http_status, transient=fatal.transient)
+
+    @contextlib.contextmanager
+    def _remember_fatal(self) -> Iterator[None]:
+        try:
+            yield
+        except AltcraftError as error:
+            if error.transient or isinstance(error, BadToken | Refused):
+                with self._fatal_lock:
+                    self._fatal = self._fatal or error
+            raise
 
     def _attempt(self, method: str, payload: dict[str, Any], campaign_id: int | None) -> Any:
         """One request. Every error it raises has the token redacted, wherever the text came from."""
@@ -204,46 +261,71 @@ class AltcraftClient:
     def _attempt_unredacted(self, method: str, payload: dict[str, Any], campaign_id: int | None) -> Any:
         url = f"{self.base_url}/scampaigns/{method}"
         about = f"scampaigns/{method}" + (f" for campaign {campaign_id}" if campaign_id is not None else "")
+        connect_s, deadline_s = self._timeout
         try:
-            response = self._session.post(url, json={"token": self._token, **payload}, timeout=self._timeout)
-        except requests.Timeout:
-            error = TransportError(f"Altcraft did not answer {about} in time ({self.base_url})")
-            raise TransientFailure(error) from None
-        except requests.RequestException as exc:
-            error = TransportError(f"cannot reach Altcraft at {self.base_url} ({about}): {exc}")
-            raise TransientFailure(error) from None
-        return self._unwrap(response, about, campaign_id)
+            answer = transport.post_json(
+                self._session, url, {"token": self._token, **payload}, connect_timeout=connect_s, deadline_s=deadline_s
+            )
+        except transport.DeadlineExceeded:
+            message = (
+                f"Altcraft at {self.base_url} did not answer {about} within {deadline_s:g}s "
+                "(altcraft:requestTimeoutSeconds)"
+            )
+            raise TransientFailure(TransportError(message, transient=True)) from None
+        except transport.ResponseTooLarge as exc:
+            message = f"Altcraft at {self.base_url} answered {about} with a body too large to read ({exc}); refused"
+            raise MalformedResponse(message) from None
+        except requests.exceptions.SSLError as exc:
+            host = urlsplit(self.base_url).hostname
+            message = (
+                f"cannot verify the TLS certificate of {host} ({_tls_reason(exc)}). If your Altcraft uses a "
+                "private certificate authority, set REQUESTS_CA_BUNDLE to its CA certificate file (PEM)"
+            )
+            raise Refused(message) from None
+        except requests.exceptions.ConnectTimeout:
+            message = f"cannot reach Altcraft at {self.base_url} ({about}): no connection within {connect_s:g}s"
+            raise TransientFailure(TransportError(message, transient=True)) from None
+        except (requests.RequestException, OSError) as exc:
+            message = f"cannot reach Altcraft at {self.base_url} ({about}): {_network_reason(exc)}"
+            raise TransientFailure(TransportError(message, transient=True)) from None
+        if 300 <= answer.status < 400:
+            target = urlsplit(answer.headers.get("Location", "")).hostname or "an address it did not give"
+            raise Refused(
+                f"Altcraft at {self.base_url} answered {about} with HTTP {answer.status}, a redirect to {target}. "
+                "Not followed: the request carries the API token. Set altcraft:url (or ALTCRAFT_URL) to the "
+                "address Altcraft answers on itself"
+            )
+        return self._unwrap(answer, about, campaign_id)
 
-    def _unwrap(self, response: requests.Response, about: str, campaign_id: int | None) -> Any:
-        status = response.status_code
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    def _unwrap(self, answer: transport.Answer, about: str, campaign_id: int | None) -> Any:
+        status = answer.status
+        retry_after = parse_retry_after(answer.headers.get("Retry-After"))
         try:
-            body = response.json()
+            body = json.loads(answer.body)
         except ValueError:
             body = None
         if not isinstance(body, dict) or "error" not in body:
             if status >= 400:
                 raise _failure(_http_error(status, about), status, retry_after)
-            kind = response.headers.get("Content-Type", "unknown content type")
+            kind = answer.headers.get("Content-Type", "unknown content type")
             # A cut-off body or a proxy's page: worth another try, and an error if it persists.
-            error = MalformedResponse(f"Altcraft answered {about} with something other than its JSON envelope ({kind})")
+            error = MalformedResponse(
+                f"Altcraft answered {about} with something other than its JSON envelope ({kind})", transient=True
+            )
             raise TransientFailure(error)
         code = body.get("error")
         if not isinstance(code, int) or isinstance(code, bool):
             raise MalformedResponse(f"Altcraft answered {about} with a non-numeric error field: {code!r}")
         if code != 0:
-            error = self._error(code, str(body.get("error_text") or ""), about, campaign_id, response)
+            error = self._error(code, str(body.get("error_text") or ""), about, campaign_id, status)
             raise _failure(error, code if code in TRANSIENT_STATUS else status, retry_after)
         if status >= 400:
             # error 0 with an HTTP error status: trust neither.
             raise _failure(_http_error(status, about), status, retry_after)
         return body.get("data")
 
-    def _error(
-        self, code: int, text: str, about: str, campaign_id: int | None, response: requests.Response
-    ) -> AltcraftError:
+    def _error(self, code: int, text: str, about: str, campaign_id: int | None, status: int) -> AltcraftError:
         detail = f"error {code}" + (f": {text}" if text else "")
-        status = response.status_code
         if code == ERROR_BAD_TOKEN:
             return BadToken(
                 f"Altcraft rejected the API token ({detail}); check altcraft:token or ALTCRAFT_TOKEN",
@@ -290,7 +372,61 @@ def _http_error(status: int, about: str) -> TransportError:
 
 def _failure(error: AltcraftError, status: int, retry_after: float | None) -> Exception:
     """Worth another try when the status (HTTP or `error` code) is a transient one, else final."""
-    return TransientFailure(error, retry_after) if status in TRANSIENT_STATUS else error
+    if status not in TRANSIENT_STATUS:
+        return error
+    error.transient = True
+    return TransientFailure(error, retry_after)
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """`error` and what it wraps: requests and urllib3 nest the socket's error several levels deep."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [c for c in (getattr(current, "reason", None), current.__cause__, current.__context__) if c]
+        pending += [a for a in current.args if isinstance(a, BaseException)]
+
+
+def _network_reason(error: BaseException) -> str:
+    """What went wrong, in words, without urllib3's "HTTPConnectionPool(...) Max retries exceeded"."""
+    for cause in _causes(error):
+        if isinstance(cause, socket.gaierror):
+            return "cannot resolve the host name"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ConnectionResetError):
+            return "the connection was reset"
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror[:1].lower() + cause.strerror[1:]
+    closed = ("RemoteDisconnected", "ProtocolError", "IncompleteRead", "ChunkedEncodingError")
+    if any(type(cause).__name__ in closed for cause in _causes(error)):
+        return "the connection closed before a complete answer"
+    return type(error).__name__
+
+
+def _tls_reason(error: BaseException) -> str:
+    for cause in _causes(error):
+        reason = getattr(cause, "verify_message", None) or getattr(cause, "reason", None)
+        if isinstance(reason, str) and reason:
+            return reason
+    return "TLS handshake failed"
+
+
+def index_listing(items: Iterable[Campaign | Unreadable]) -> dict[int, Campaign | Unreadable]:
+    """A listing by id. An id listed twice cannot be trusted either way: it becomes unreadable."""
+    by_id: dict[int, Campaign | Unreadable] = {}
+    for item in items:
+        if item.id in by_id:
+            error = MalformedResponse(f"Altcraft listed campaign {item.id} more than once; cannot tell which is right")
+            by_id[item.id] = Unreadable(item.id, error)
+        else:
+            by_id[item.id] = item
+    return by_id
 
 
 def _parse_listed(item: Any) -> Campaign | Unreadable:

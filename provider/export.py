@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from provider.client import STATES, TERMINAL_STATES, AltcraftClient, Campaign, Unreadable
+from provider.client import STATES, TERMINAL_STATES, AltcraftClient, Campaign, Unreadable, index_listing
 
 DEFAULT_STATES = tuple(state for state in STATES if state not in TERMINAL_STATES)
 SCHEMA_LINE = "# yaml-language-server: $schema=./provider/campaigns.schema.json"
@@ -23,7 +23,7 @@ def fetch(client: AltcraftClient, states: Iterable[str]) -> tuple[list[Campaign]
     wanted = set(states)
     campaigns: list[Campaign] = []
     unreadable: list[Unreadable] = []
-    for item in client.list_all():
+    for item in index_listing(client.list_all()).values():
         if isinstance(item, Unreadable):
             unreadable.append(item)
         elif item.state in wanted:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from provider.client import AltcraftClient, BadToken, Campaign, NoRights, Unreadable
+from provider.client import AltcraftClient, Campaign, NoRights, Unreadable, index_listing
 
 
 class LiveView:
@@ -21,9 +21,8 @@ class LiveView:
         self._lock = threading.Lock()
         self._campaigns: dict[int, Campaign | Unreadable] | None = None
         # `list` needs the "Run" right, `get` only "View object": a view-only token falls back to get.
+        # (A rejected token or an outage fails every later read at once: the client remembers them.)
         self._list_refused = False
-        # A rejected token stays rejected for this process: fail every read without asking again.
-        self._bad_token: BadToken | None = None
 
     def get(self, campaign_id: int) -> Campaign:
         """The campaign as Altcraft has it; raises NotFound, or MalformedResponse for a bad object."""
@@ -44,14 +43,9 @@ class LiveView:
 
     def _listing(self) -> dict[int, Campaign | Unreadable]:
         with self._lock:
-            if self._bad_token is not None:
-                raise self._bad_token
             if self._campaigns is None and not self._list_refused:
                 try:
-                    self._campaigns = {item.id: item for item in self._client.list_all()}
+                    self._campaigns = index_listing(self._client.list_all())
                 except NoRights:
                     self._list_refused = True
-                except BadToken as error:
-                    self._bad_token = error
-                    raise
             return self._campaigns if self._campaigns is not None else {}

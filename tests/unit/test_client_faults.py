@@ -21,7 +21,8 @@ def test_reads_survive_one_transient_fault(altcraft: LocalAltcraft, kind: str, e
     altcraft.admin.add_fault(kind, endpoint, times=2)
     c = client(altcraft)
     {"get": lambda: c.get(18), "get_status": lambda: c.get_status(18), "list": lambda: list(c.list_all())}[endpoint]()
-    assert altcraft.admin.calls()[endpoint] == 3
+    # Two failed attempts, then the answer (a listing ends with one more call, for its empty page).
+    assert altcraft.admin.calls()[endpoint] == (4 if endpoint == "list" else 3)
 
 
 def test_a_slow_answer_past_the_timeout_is_retried(altcraft: LocalAltcraft) -> None:

@@ -51,7 +51,7 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
         "name": "Black Friday",
         "desired_active": True,
     }
-    assert altcraft.admin.calls() == {"list": 1, "activate": 1, "get_status": 1}
+    assert altcraft.admin.calls() == {"list": 2, "activate": 1, "get_status": 1}
     altcraft.admin.reset_calls()
     provider.create(props(21, True))  # already active: adopt only, from the same listing
     assert altcraft.admin.calls() == {}
@@ -112,7 +112,7 @@ def test_update_writes_once_and_confirms(altcraft: LocalAltcraft) -> None:
     olds = {**props(19, True), "state": "active", "name": "Cyber Monday"}
     result = provider.update("19", olds, props(19, False))
     assert result.outs["state"] == "inactive"
-    assert altcraft.admin.calls() == {"list": 1, "deactivate": 1, "get_status": 1}
+    assert altcraft.admin.calls() == {"list": 2, "deactivate": 1, "get_status": 1}
 
 
 def test_delete_follows_on_remove(altcraft: LocalAltcraft) -> None:

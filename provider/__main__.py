@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from provider import export, summary
@@ -27,14 +28,24 @@ from provider.settings import Settings
 
 def stack_config(key: str) -> str | None:
     """A value of the current stack's config (secrets decrypted), or None without pulumi or stack."""
+    result = _pulumi("config", "get", key)
+    return result.stdout.rstrip("\n") if result is not None and result.returncode == 0 else None
+
+
+def stack_config_is_secret(key: str) -> bool:
+    result = _pulumi("config", "get", key, "--json")
+    try:
+        return bool(json.loads(result.stdout).get("secret")) if result is not None else False
+    except ValueError:
+        return False
+
+
+def _pulumi(*args: str) -> subprocess.CompletedProcess[str] | None:
     pulumi = shutil.which("pulumi") or str(Path(__file__).resolve().parent.parent / ".tools" / "bin" / "pulumi")
     try:
-        result = subprocess.run(
-            [pulumi, "config", "get", key, "--non-interactive"], capture_output=True, text=True, timeout=60
-        )
-    except OSError:
+        return subprocess.run([pulumi, *args, "--non-interactive"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
         return None
-    return result.stdout.rstrip("\n") if result.returncode == 0 else None
 
 
 def run_export(args: argparse.Namespace) -> None:
@@ -46,15 +57,44 @@ def run_export(args: argparse.Namespace) -> None:
     campaigns, unreadable = export.fetch(client, states)
     text = export.render(campaigns, client.redact(client.base_url), unreadable)
     if args.output:
-        Path(args.output).write_text(text)
+        write_atomically(Path(args.output), text)
         print(f"wrote {len(campaigns)} campaign(s) to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
 
 
 def connect() -> AltcraftClient:
-    config_get = (lambda _key: None) if os.environ.get("ALTCRAFT_URL") else stack_config
-    return Settings.from_sources(config_get, os.environ).client()
+    """A client found the way the program and the provider find it, saying where it points."""
+    stack = current_stack()
+    settings = (
+        Settings.from_sources(stack_config, os.environ, is_secret=stack_config_is_secret)
+        if stack
+        else Settings.from_sources(lambda _key: None, os.environ)
+    )
+    where = f"stack {stack}" if stack else "no stack selected"
+    print(f"Altcraft at {settings.url} (from {settings.url_source}; {where})", file=sys.stderr)
+    return settings.client()
+
+
+def current_stack() -> str | None:
+    """The selected stack's name, or None without pulumi, a login or a selected stack."""
+    result = _pulumi("stack", "--show-name")
+    if result is None or result.returncode != 0:
+        return None
+    return result.stdout.strip() or None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """The whole file or, if anything fails, the old one untouched: never a half-written file."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent or ".", delete=False) as tmp:
+        try:
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        except BaseException:
+            os.unlink(tmp.name)
+            raise
+    os.replace(tmp.name, path)
 
 
 def run_summary(args: argparse.Namespace) -> None:

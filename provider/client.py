@@ -363,7 +363,16 @@ def parse_campaign(item: Any, expected_id: int | None) -> Campaign:
     if not isinstance(name, str):
         raise MalformedResponse(f"Altcraft returned {label} without a name")
     state = _checked_state(item.get("state"), campaign_id, "its state")
-    return Campaign(id=campaign_id, name=name, state=state)
+    return Campaign(id=campaign_id, name=valid_unicode(name), state=state)
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with lone surrogates (JSON allows "\\ud800", Unicode does not) replaced by U+FFFD.
+
+    Such a name could not travel through Pulumi's gRPC (protobuf strings are UTF-8) or be written
+    to a file; replaced the same way everywhere, it still works as a name guard.
+    """
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _http_error(status: int, about: str) -> TransportError:

@@ -8,7 +8,6 @@ out unless asked for: there is nothing to manage about them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -46,7 +45,33 @@ def render(campaigns: list[Campaign], source: str, unreadable: Iterable[Unreadab
     for campaign in campaigns:
         lines.append(f"  - id: {campaign.id}")
         if campaign.name:  # an empty name cannot be a guard
-            # JSON strings are valid YAML scalars and escape whatever a name contains.
-            lines.append(f"    name: {json.dumps(campaign.name, ensure_ascii=False)}")
+            lines.append(f"    name: {yaml_string(campaign.name)}")
         lines.append(f"    active: {'true' if campaign.active else 'false'}  # live state: {campaign.state}")
     return "\n".join(lines) + "\n"
+
+
+def yaml_string(text: str) -> str:
+    """`text` as a YAML double-quoted scalar that reads back exactly, whatever it holds.
+
+    Readable where it can be (Cyrillic, accents and emoji stay as they are); escaped where YAML
+    would refuse the character (C0 and C1 controls, DEL, a BOM) or turn it into a line break
+    (NEL, U+2028, U+2029).
+    """
+    return '"' + "".join(_escape(char) for char in text) + '"'
+
+
+def _escape(char: str) -> str:
+    if char in ('"', "\\"):
+        return "\\" + char
+    code = ord(char)
+    if _printable(code):
+        return char
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _printable(code: int) -> bool:
+    # YAML's c-printable set, less the characters it treats as line breaks or a byte-order mark.
+    in_yaml = 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+    return in_yaml and code not in (0x2028, 0x2029, 0xFEFF)

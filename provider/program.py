@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any, NoReturn
 
 import pulumi
+from pulumi.runtime.config import is_config_secret
 
 from provider.deployment import last_deployment
 from provider.errors import UserFacingError
@@ -32,16 +33,20 @@ def run() -> None:
     path = pulumi.Config().get(CAMPAIGNS_FILE_KEY) or DEFAULT_CAMPAIGNS_FILE
     try:
         specs = load_campaigns(path)  # before any network: a broken file costs no API call
-        client = Settings.from_sources(stack_config, os.environ).client()
+        settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret)
+        client = settings.client()
         found = review(specs, LiveView(client).get, last_deployment())
     except UserFacingError as error:
         fail(str(error))
+    where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {pulumi.get_stack()})"
     if found.problems:
-        fail(f"{SpecError(path, found.problems)}\n(checked against Altcraft at {client.redact(client.base_url)})")
-    if found.writes:
-        # Worded for any command that runs the program (refresh and destroy do, with --run-program).
-        count = len(found.writes)
-        pulumi.log.info(f"`pulumi up` would send {count} call{'s' if count > 1 else ''} to Altcraft:")
+        fail(f"{SpecError(path, found.problems)}\n(checked against {where})")
+    # Worded for any command that runs the program (refresh and destroy do, with --run-program).
+    count = len(found.writes)
+    if count:
+        pulumi.log.info(f"`pulumi up` would send {count} call{'s' if count > 1 else ''} to {where}:")
+    else:
+        pulumi.log.info(f"{where} matches {path}: `pulumi up` would send no calls")
     for write in found.writes:
         pulumi.log.info(write.line())
     campaigns = [Campaign(spec) for spec in specs]

@@ -30,11 +30,31 @@ class Settings:
     token: str = field(repr=False)
     retry_budget_s: float = RETRY_BUDGET[2]
     request_timeout_s: float = REQUEST_TIMEOUT[2]
+    url_source: str = URL_KEY  # which setting chose the URL, for messages: altcraft:url or ALTCRAFT_URL
 
     @classmethod
-    def from_sources(cls, config_get: Callable[[str], str | None], environ: Mapping[str, str]) -> Settings:
-        url = config_get(URL_KEY) or environ.get(URL_ENV)
-        token = config_get(TOKEN_KEY) or environ.get(TOKEN_ENV)
+    def from_sources(
+        cls,
+        config_get: Callable[[str], str | None],
+        environ: Mapping[str, str],
+        is_secret: Callable[[str], bool] | None = None,
+    ) -> Settings:
+        """The one order everywhere (program, provider, export): stack config, then the environment.
+
+        `is_secret` says whether a config key is stored encrypted; given it, a token stored in
+        plain text in Pulumi.<stack>.yaml is refused. (The provider cannot tell: secrets reach it
+        decrypted. The program, which runs first in every preview and up, checks.)
+        """
+        configured_url = config_get(URL_KEY)
+        url = configured_url or environ.get(URL_ENV)
+        configured_token = config_get(TOKEN_KEY)
+        if configured_token and is_secret is not None and not is_secret(TOKEN_KEY):
+            raise SettingsError(
+                f"{TOKEN_KEY} is stored in plain text in Pulumi.<stack>.yaml. Encrypt it: run "
+                f"`pulumi config set --secret {TOKEN_KEY}` (it prompts for the value), or remove it with "
+                f"`pulumi config rm {TOKEN_KEY}` and export {TOKEN_ENV} instead"
+            )
+        token = configured_token or environ.get(TOKEN_ENV)
         if not url:
             raise SettingsError(
                 f"the Altcraft URL is not set: run `pulumi config set {URL_KEY} https://<your-altcraft-host>` "
@@ -54,6 +74,7 @@ class Settings:
             token=token,
             retry_budget_s=_seconds(RETRY_BUDGET, config_get, environ, minimum=0.0),
             request_timeout_s=_seconds(REQUEST_TIMEOUT, config_get, environ, minimum=0.1),
+            url_source=URL_KEY if configured_url else URL_ENV,
         )
 
     def client(self) -> AltcraftClient:

@@ -10,7 +10,9 @@ the YAML node tree, which also gives every value its line.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -82,12 +84,48 @@ def load_campaigns(path: str | Path) -> list[CampaignSpec]:
     """Read and validate a campaigns file; raises SpecError naming file, line and campaign."""
     shown = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = _read_regular_file(Path(path), MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise SpecError(shown, [Problem(None, None, "file not found")]) from None
     except OSError as exc:
         raise SpecError(shown, [Problem(None, None, f"cannot read the file: {exc.strerror}")]) from None
     return parse_campaigns(raw, shown)
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file. Opening never blocks (a FIFO would wait for a writer
+    forever) and a device such as /dev/zero is refused before a byte is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        kind = _file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            message = f"is {kind}, not a regular file; set campaignsFile to a YAML file"
+            raise SpecError(str(path), [Problem(None, None, message)])
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size < limit:
+            chunk = os.read(fd, min(1 << 20, limit - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is instead."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def parse_campaigns(raw: bytes, path: str) -> list[CampaignSpec]:
@@ -107,7 +145,7 @@ def parse_campaigns(raw: bytes, path: str) -> list[CampaignSpec]:
 def _decode(raw: bytes, path: str) -> str:
     if len(raw) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
-        raise SpecError(path, [Problem(None, None, f"file is {len(raw) / 1e6:.1f} MB; the limit is {limit} MiB")])
+        raise SpecError(path, [Problem(None, None, f"file is larger than the limit of {limit} MiB")])
     if raw.startswith(b"\xef\xbb\xbf"):
         message = "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
         raise SpecError(path, [Problem(1, None, message)])

@@ -10,6 +10,8 @@ itself in the pull-request comment. Markdown for people, JSON for bots.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -33,10 +35,6 @@ class Row:
     before: str | None  # live state now; None where the preview does not know it
     after: str | None
     cause: str  # adopt, change, drift, remove
-
-    @property
-    def label(self) -> str:
-        return f"{self.campaign_id} {self.name}" if self.name else str(self.campaign_id)
 
 
 @dataclass(frozen=True)
@@ -94,17 +92,17 @@ def to_markdown(summary: Summary) -> str:
     out = [f"### Altcraft campaigns: {_headline(calls, drift)}", ""]
     if own:
         out += ["| Campaign | Change | From | To | Why |", "|---|---|---|---|---|"]
-        out += [f"| {_cell(r.label)} | {r.change} | {r.before} | {r.after} | {WHY[r.cause]} |" for r in own]
+        out += [f"| {_name(r)} | {r.change} | {r.before} | {r.after} | {WHY[r.cause]} |" for r in own]
         out.append("")
     if drift:
         out += ["#### Drift: changed in Altcraft outside the campaigns file", "", DRIFT_NOTE, ""]
         out += ["| Campaign | Change | From | To |", "|---|---|---|---|"]
-        out += [f"| {_cell(r.label)} | {r.change} | {r.before} | {r.after} |" for r in drift]
+        out += [f"| {_name(r)} | {r.change} | {r.before} | {r.after} |" for r in drift]
         out.append("")
     if quiet:
-        out += ["No call to Altcraft for: " + "; ".join(f"{_cell(r.label)} ({_quiet_why(r)})" for r in quiet), ""]
+        out += ["No call to Altcraft for: " + "; ".join(f"{_name(r)} ({_quiet_why(r)})" for r in quiet), ""]
     if summary.errors:
-        out += ["#### The preview failed", "", "```", *(_fence(e) for e in summary.errors), "```", ""]
+        out += ["#### The preview failed", "", *_code_block(summary.errors), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -132,9 +130,26 @@ def to_json(summary: Summary) -> str:
     return json.dumps([asdict(row) for row in summary.rows], indent=2) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _name(row: Row) -> str:
+    """The campaign as `18 `name``: a name is shown, never interpreted. Inside a code span, a live
+    name's @mention pings nobody and its HTML, links and images do not render."""
+    if not row.name:
+        return str(row.campaign_id)
+    text = _visible(row.name).replace("|", "\\|")  # a table cell ends at a bare |, even in code
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{row.campaign_id} {fence}{pad}{text}{pad}{fence}"
 
 
-def _fence(text: str) -> str:
-    return text.replace("```", "'''")
+def _visible(text: str) -> str:
+    """`text` without control, format (bidi overrides, zero-width) and separator characters."""
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in _INVISIBLE)
+
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _code_block(lines: list[str]) -> list[str]:
+    text = "\n".join(_visible(line) for line in lines)
+    fence = "`" * max(3, max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return [fence, text, fence]

@@ -55,8 +55,8 @@ def test_preview_json_becomes_a_reviewers_table(stack: Workspace, altcraft: Loca
     preview = stack.run("preview", "--json")
     table = python_m("summary", env=stack.env, stdin=preview.stdout)
     assert table.returncode == 0, table.stderr
-    assert "| 18 Black Friday | activate | inactive | active |" in table.stdout
-    assert "| 19 Cyber Monday | deactivate | active | inactive |" in table.stdout
+    assert "| 18 `Black Friday` | activate | inactive | active |" in table.stdout
+    assert "| 19 `Cyber Monday` | deactivate | active | inactive |" in table.stdout
     assert altcraft.admin.write_calls() == 0  # both were already as the first file said; preview writes nothing
 
 

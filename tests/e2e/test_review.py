@@ -48,7 +48,10 @@ def summary(stack: Workspace, preview_json: str, *args: str) -> str:
 
 def test_new_entries_show_the_calls_up_will_send(stack: Workspace, altcraft: LocalAltcraft) -> None:
     preview = stack.run("preview", env=without_run_program(stack))
-    assert "`pulumi up` would send 2 calls to Altcraft:" in preview.stdout, preview.stdout
+    assert (
+        f"`pulumi up` would send 2 calls to Altcraft at {altcraft.url}/api/v1.1 (from altcraft:url, stack test):"
+        in (preview.stdout)
+    ), preview.stdout
     assert "campaign 18 Black Friday: inactive -> active (adopt)" in preview.stdout
     assert "campaign 19 Cyber Monday: active -> inactive (adopt)" in preview.stdout
     assert "campaign 21" not in preview.stdout.split("Diagnostics:")[1]  # already active: no call, no line
@@ -127,8 +130,8 @@ def test_drift_is_named_as_drift_in_the_preview_and_the_summary(stack: Workspace
     }
     assert rows[23]["cause"] == "drift" and rows[23]["change"] == "deactivate"
     own, drift = summary(stack, preview_json).split("#### Drift")
-    assert "| 18 Black Friday | activate |" in own and "23 Welcome series" not in own
-    assert "| 23 Welcome series | deactivate | active | inactive |" in drift
+    assert "| 18 `Black Friday` | activate |" in own and "Welcome series" not in own
+    assert "| 23 `Welcome series` | deactivate | active | inactive |" in drift
     assert altcraft.admin.write_calls() == 0
 
     # A refresh that records the drift in the state does not turn it into the file's change.

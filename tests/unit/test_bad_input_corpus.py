@@ -72,5 +72,5 @@ def test_a_10_mb_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ten-megabytes.yaml"
     path.write_bytes(b"campaigns:\n" + b"  - {id: 1, active: true}  # padding padding padding padding\n" * 180_000)
     assert path.stat().st_size > 10_000_000
-    with pytest.raises(SpecError, match=r"ten-megabytes\.yaml: file is 1\d\.\d MB; the limit is 8 MiB"):
+    with pytest.raises(SpecError, match=r"ten-megabytes\.yaml: file is larger than the limit of 8 MiB"):
         load_campaigns(path)

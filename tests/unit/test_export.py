@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provider.client import AltcraftClient, Campaign, MalformedResponse, Unreadable
+from provider.client import AltcraftClient, Campaign, MalformedResponse, Unreadable, parse_campaign
 from provider.export import DEFAULT_STATES, fetch, render
 from provider.spec import parse_campaigns
 from tests.conftest import TOKEN, LocalAltcraft
@@ -50,7 +50,31 @@ def test_names_that_cannot_be_guards(name: str) -> None:
     assert specs[0].name == (None if name == "" else name)
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60))
-def test_any_name_survives_the_round_trip(name: str) -> None:
-    specs = parse_campaigns(render([Campaign(5, name, "active")], "t").encode(), "e.yaml")
+@given(st.text(alphabet=st.characters(exclude_categories=()), min_size=1, max_size=60))
+def test_any_name_altcraft_can_send_survives_the_round_trip(raw: str) -> None:
+    # Whatever the JSON held (controls, DEL, C1, line separators, a BOM, lone surrogates), as the
+    # client hands it on; then the exported file reads back to exactly that guard.
+    name = parse_campaign({"id": 5, "name": raw, "state": "active"}, 5).name
+    specs = parse_campaigns(render([Campaign(5, name, "active")], "t").encode("utf-8"), "e.yaml")
     assert specs[0].name == name
+
+
+@pytest.mark.parametrize(
+    "name", ["a\x7fb", "c1\x85x", "\x9b31m", "\u2028", "\ufeffbom", "tab\there", "\x00nul", 'q"\\']
+)
+def test_names_yaml_would_refuse_or_fold_read_back_exactly(name: str) -> None:
+    specs = parse_campaigns(render([Campaign(5, name, "active")], "t").encode("utf-8"), "e.yaml")
+    assert specs[0].name == name
+
+
+def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
+    assert parse_campaign({"id": 5, "name": "a\ud800b", "state": "active"}, 5).name == "a\ufffdb"
+
+
+def test_a_campaign_listed_twice_is_skipped_with_a_comment(altcraft: LocalAltcraft, monkeypatch) -> None:
+    client = AltcraftClient(altcraft.url, TOKEN)
+    listed = list(client.list_all())
+    monkeypatch.setattr(client, "list_all", lambda: iter([*listed, listed[0]]))
+    campaigns, unreadable = fetch(client, DEFAULT_STATES)
+    assert listed[0].id not in [c.id for c in campaigns]
+    assert "listed campaign 18 more than once" in render(campaigns, "t", unreadable)

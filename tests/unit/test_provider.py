@@ -175,3 +175,27 @@ def test_tuning_values_out_of_range_are_refused(key: str, value: str) -> None:
     config = Config({"altcraft:url": "http://x.test", "altcraft:token": TOKEN, key: value}, "altcraft-campaigns")
     with pytest.raises(SettingsError, match=f"{key} .* must be a number of seconds >="):
         CampaignProvider().configure(ConfigureRequest(config))
+
+
+def test_a_token_stored_in_plain_text_is_refused_with_the_command_that_fixes_it() -> None:
+    from provider.settings import Settings
+
+    config = {"altcraft:url": "https://altcraft.test", "altcraft:token": TOKEN}
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_sources(config.get, {}, is_secret=lambda _key: False)
+    assert "pulumi config set --secret altcraft:token" in str(caught.value) and TOKEN not in str(caught.value)
+    assert Settings.from_sources(config.get, {}, is_secret=lambda _key: True).token == TOKEN
+    environment_only = Settings.from_sources(
+        {"altcraft:url": "https://a.test"}.get, {"ALTCRAFT_TOKEN": TOKEN}, lambda _k: False
+    )
+    assert environment_only.token == TOKEN  # nothing in the stack file to encrypt
+
+
+def test_stack_config_wins_over_the_environment_and_says_so() -> None:
+    from provider.settings import Settings
+
+    environ = {"ALTCRAFT_URL": "https://from-env.test", "ALTCRAFT_TOKEN": TOKEN}
+    chosen = Settings.from_sources({"altcraft:url": "https://from-stack.test"}.get, environ)
+    assert (chosen.url, chosen.url_source) == ("https://from-stack.test/api/v1.1", "altcraft:url")
+    fallback = Settings.from_sources(lambda _key: None, environ)
+    assert (fallback.url, fallback.url_source) == ("https://from-env.test/api/v1.1", "ALTCRAFT_URL")

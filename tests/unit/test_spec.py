@@ -131,7 +131,7 @@ def test_message_says_nothing_was_sent() -> None:
         (b"\xef\xbb\xbfcampaigns: []\n", "byte-order mark"),
         (b"campaigns:\n  - id: 1\n    name: \xff\xfe\n", "campaigns.yaml:3: not UTF-8 text"),
         (b"\x00\x01\x02binary", "contains a NUL character"),
-        (b"campaigns:\n" + b"  - id: 1\n    active: true\n" * 500_000, "file is 13.5 MB; the limit is 8 MiB"),
+        (b"campaigns:\n" + b"  - id: 1\n    active: true\n" * 500_000, "file is larger than the limit of 8 MiB"),
     ],
 )
 def test_files_that_are_not_text_are_refused(raw: bytes, expected: str) -> None:
@@ -149,3 +149,40 @@ def test_alias_bombs_are_refused() -> None:
     for level in range(1, 8):
         lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
     assert any("too large or too deeply aliased" in line for line in problems_of("\n".join(lines) + "\n"))
+
+
+def test_a_device_or_a_pipe_is_refused_before_reading_and_without_blocking(tmp_path) -> None:
+    import os
+    import threading
+
+    for special, kind in (("/dev/zero", "a character device"), (str(tmp_path), "a directory")):
+        with pytest.raises(SpecError, match=f"is {kind}, not a regular file; set campaignsFile to a YAML file"):
+            load_campaigns(special)
+    fifo = tmp_path / "campaigns.fifo"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            load_campaigns(fifo)
+        except SpecError as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    assert not reader.is_alive(), "opening a FIFO blocked"
+    assert "is a named pipe (FIFO), not a regular file" in str(outcome[0])
+
+
+def test_an_endless_regular_read_stops_at_the_limit(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provider import spec
+
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (spec.MAX_FILE_BYTES * 2))
+    reads: list[int] = []
+    real_read = spec.os.read
+    monkeypatch.setattr(spec.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    with pytest.raises(SpecError, match="larger than the limit"):
+        load_campaigns(big)
+    assert sum(reads) <= spec.MAX_FILE_BYTES + 1

@@ -1,8 +1,13 @@
 """The reviewer's summary of `pulumi preview --json` (real previews' JSON, recorded by the CLI)."""
 
 import json
+import re
+import unicodedata
 from pathlib import Path
 
+import pytest
+
+from provider.review import Write
 from provider.summary import Row, Summary, summarize, to_json, to_markdown
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -27,13 +32,13 @@ def test_markdown_sets_drift_apart_with_a_sentence() -> None:
     text = to_markdown(summarize(PREVIEW))
     own, drift = text.split("#### Drift: changed in Altcraft outside the campaigns file")
     assert text.splitlines()[0] == "### Altcraft campaigns: 1 activate, 3 deactivate; 1 of them undoes drift"
-    assert "| 18 Black Friday | activate | inactive | active | changed in the file since the last deploy |" in own
-    assert "| 21 Spring collection | deactivate | active | inactive | new entry |" in own
-    assert "| 19 Cyber Monday | deactivate | active | inactive | removed from the file |" in own
-    assert "23 Welcome series" not in own
+    assert "| 18 `Black Friday` | activate | inactive | active | changed in the file since the last deploy |" in own
+    assert "| 21 `Spring collection` | deactivate | active | inactive | new entry |" in own
+    assert "| 19 `Cyber Monday` | deactivate | active | inactive | removed from the file |" in own
+    assert "Welcome series" not in own
     assert "since the last deploy; this pull request did not. `pulumi up` will put them back" in drift
-    assert "| 23 Welcome series | deactivate | active | inactive |" in drift
-    assert "No call to Altcraft for: 22 (adopted as it is); 30 Summer 2025 (settings only)" in drift
+    assert "| 23 `Welcome series` | deactivate | active | inactive |" in drift
+    assert "No call to Altcraft for: 22 (adopted as it is); 30 `Summer 2025` (settings only)" in drift
 
 
 def test_json_rows_keep_their_fields_and_add_the_cause() -> None:
@@ -64,7 +69,44 @@ def test_a_failed_preview_shows_its_problems() -> None:
     assert "campaigns.yaml:3: campaign 999 does not exist in Altcraft" in text
 
 
-def test_nothing_to_do_and_names_that_would_break_a_table() -> None:
+def test_nothing_to_do() -> None:
     assert to_markdown(Summary([], [])) == "### Altcraft campaigns: no calls to Altcraft\n"
-    preview = {"diagnostics": [{"message": "campaign 7 A | B: inactive -> active (change)\n", "severity": "info"}]}
-    assert "| 7 A \\| B | activate | inactive | active |" in to_markdown(summarize(preview))
+
+
+HOSTILE_NAMES = [
+    "A | B",
+    "line\rfeed",
+    "\x1b[31mred\x1b[0m",
+    "\x9bcsi",
+    "\u202eevil",  # right-to-left override
+    "ping @octocat and @org/team",
+    "<img src=x onerror=alert(1)>",
+    "![pixel](https://tracker.example/p.png)",
+    "[click](https://phish.example)",
+    "``a`b``",
+    "`edge`",
+]
+
+
+def _outside_code_spans(markdown: str) -> str:
+    return re.sub(r"(`+)(?:(?!\1).)+?\1", "", markdown)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_live_name_is_safe_to_post(name: str) -> None:
+    line = Write(7, name, "activate", "inactive", "active", "change").line()  # as the preview prints it
+    error = f"error: campaign 8: the campaigns file expects the name 'x', but in Altcraft it is {name!r}"
+    preview = {
+        "diagnostics": [{"message": line + "\n", "severity": "info"}, {"message": error, "severity": "error"}],
+        "steps": [],
+    }
+    text = to_markdown(summarize(preview))
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in text.replace("\n", ""))
+    row = next(line for line in text.splitlines() if line.startswith("| 7 "))
+    assert row.count(" | ") == 4, row  # the row still has its five cells
+    outside = _outside_code_spans(row)
+    for dangerous in ("@", "<", "![", "](", "\x1b"):
+        assert dangerous not in outside, (dangerous, row)
+    block = text.split("#### The preview failed")[1]
+    fence = block.strip().splitlines()[0]
+    assert set(fence) == {"`"} and block.strip().endswith(fence) and block.count(fence) == 2

@@ -5,6 +5,12 @@ an HTTP 200 envelope), and answers that are not JSON at all (a proxy's error pag
 body). Everything else (a bad token, missing rights, an unknown campaign, a refused transition)
 fails at once: retrying cannot fix it. Delays grow exponentially with jitter, honour Retry-After,
 and stop when the next one would pass the total budget.
+
+Why not a library: urllib3's `Retry` works per HTTP request inside the adapter, so it cannot see an
+error code inside an HTTP 200 envelope, has no total time budget, and would re-send a POST below
+the "look before sending a write again" logic (requests' adapter keeps it at 0, as we want).
+tenacity would own only the loop: Retry-After taken from the failure, "stop if the next wait
+passes the budget", the look-before-resend hook and an injectable clock would stay ours.
 """
 
 from __future__ import annotations

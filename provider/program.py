@@ -21,8 +21,8 @@ from provider.errors import UserFacingError
 from provider.live_view import LiveView
 from provider.reconcile import satisfies
 from provider.resource import Campaign
-from provider.review import review
-from provider.settings import Settings
+from provider.review import over_limit, review
+from provider.settings import Settings, max_changes
 from provider.spec import CampaignSpec, SpecError, load_campaigns
 
 CAMPAIGNS_FILE_KEY = "campaignsFile"
@@ -41,6 +41,9 @@ def run() -> None:
     where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {pulumi.get_stack()})"
     if found.problems:
         fail(f"{SpecError(path, found.problems)}\n(checked against {where})")
+    too_many = over_limit(found.writes, *max_changes(stack_config, os.environ))
+    if too_many:
+        fail(f"{path}: {too_many}\n(checked against {where})")
     # Worded for any command that runs the program (refresh and destroy do, with --run-program).
     count = len(found.writes)
     if count:

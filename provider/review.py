@@ -128,3 +128,18 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
+def over_limit(writes: list[Write], limit: int, source: str, shown: int = 10) -> str | None:
+    """Why a run that would send more than `limit` calls must not start (None when it may; 0: no limit)."""
+    if not limit or len(writes) <= limit:
+        return None
+    lines = [f"this run would send {len(writes)} calls to Altcraft, more than the limit of {limit} ({source}):"]
+    lines += [f"  {write.line()}" for write in writes[:shown]]
+    if len(writes) > shown:
+        lines.append(f"  ... and {len(writes) - shown} more")
+    lines.append(
+        f"Nothing was sent. If this is intended, allow it for one run: ALTCRAFT_MAX_CHANGES={len(writes)} pulumi up "
+        "(or change altcraft:maxChanges for the stack; 0 means no limit)."
+    )
+    return "\n".join(lines)

@@ -20,6 +20,10 @@ RETRY_BUDGET = ("altcraft:retryBudgetSeconds", "ALTCRAFT_RETRY_BUDGET_SECONDS", 
 REQUEST_TIMEOUT = ("altcraft:requestTimeoutSeconds", "ALTCRAFT_REQUEST_TIMEOUT_SECONDS", 30.0)
 
 
+# The most calls one run may send (stack config; the environment overrides it for one run). 0: no limit.
+MAX_CHANGES = ("altcraft:maxChanges", "ALTCRAFT_MAX_CHANGES", 25)
+
+
 class SettingsError(UserFacingError):
     """Altcraft's URL or token is missing or unusable."""
 
@@ -104,3 +108,23 @@ def _seconds(
     if not value >= minimum:  # also refuses NaN
         raise SettingsError(f"{key} (or {env}) must be a number of seconds >= {minimum:g}, got {raw!r}")
     return value
+
+
+def max_changes(config_get: Callable[[str], str | None], environ: Mapping[str, str]) -> tuple[int, str]:
+    """The limit on calls per run, and the setting that chose it.
+
+    Unlike everything else, the environment wins here: ALTCRAFT_MAX_CHANGES is how one run is
+    allowed to do more than the stack's standing limit, without a commit that raises it for good.
+    """
+    key, env, default = MAX_CHANGES
+    for raw, source in ((environ.get(env), env), (config_get(key), key)):
+        if raw is None or raw == "":
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise SettingsError(f"{source} must be a whole number of calls >= 0 (0: no limit), got {raw!r}")
+        return value, source
+    return default, f"{key} (default)"

@@ -119,3 +119,32 @@ def test_other_text_is_not_a_write(text: str) -> None:
 def test_names_that_look_like_the_format_still_read_back() -> None:
     tricky = Write(5, "A: active -> inactive (drift)", "activate", "inactive", "active", "adopt")
     assert Write.parse(tricky.line()) == tricky
+
+
+def test_more_calls_than_the_limit_name_the_first_and_how_to_allow_them() -> None:
+    from provider.review import over_limit
+
+    writes = [Write(i, f"C{i}", "deactivate", "active", "inactive", "change") for i in range(1, 31)]
+    assert over_limit(writes, 30, "altcraft:maxChanges") is None
+    assert over_limit(writes, 0, "altcraft:maxChanges") is None  # 0: no limit
+    message = over_limit(writes, 10, "altcraft:maxChanges")
+    assert (
+        message.splitlines()[0]
+        == "this run would send 30 calls to Altcraft, more than the limit of 10 (altcraft:maxChanges):"
+    )
+    assert "  campaign 1 C1: active -> inactive (change)" in message and "campaign 11 " not in message
+    assert "  ... and 20 more" in message
+    assert "allow it for one run: ALTCRAFT_MAX_CHANGES=30 pulumi up" in message
+
+
+def test_the_environment_overrides_the_limit_for_one_run() -> None:
+    from provider.settings import SettingsError, max_changes
+
+    assert max_changes(lambda _k: None, {}) == (25, "altcraft:maxChanges (default)")
+    assert max_changes({"altcraft:maxChanges": "10"}.get, {}) == (10, "altcraft:maxChanges")
+    assert max_changes({"altcraft:maxChanges": "10"}.get, {"ALTCRAFT_MAX_CHANGES": "30"}) == (
+        30,
+        "ALTCRAFT_MAX_CHANGES",
+    )
+    with pytest.raises(SettingsError, match="ALTCRAFT_MAX_CHANGES must be a whole number of calls >= 0"):
+        max_changes(lambda _k: None, {"ALTCRAFT_MAX_CHANGES": "lots"})

@@ -48,10 +48,16 @@ def run() -> None:
     count = len(found.writes)
     if count:
         pulumi.log.info(f"`pulumi up` would send {count} call{'s' if count > 1 else ''} to {where}:")
+    elif found.kept:
+        pulumi.log.info(f"{where}: `pulumi up` would send no calls")
     else:
         pulumi.log.info(f"{where} matches {path}: `pulumi up` would send no calls")
     for write in found.writes:
         pulumi.log.info(write.line())
+    if found.kept:
+        pulumi.log.info("Changed in Altcraft outside the file, and kept (drift: keep):")
+    for kept in found.kept:
+        pulumi.log.info(kept.line())
     campaigns = [Campaign(spec) for spec in specs]
     pulumi.export("campaigns", stack_summary(specs, campaigns))
 

@@ -22,6 +22,7 @@ Action = Literal["activate", "deactivate"]
 Cause = Literal["adopt", "change", "drift", "remove"]
 CAUSES: tuple[Cause, ...] = ("adopt", "change", "drift", "remove")
 DEFAULT_ON_REMOVE = "retain"
+DEFAULT_DRIFT = "revert"
 
 
 class CampaignError(UserFacingError):
@@ -34,10 +35,11 @@ class Desired:
     active: bool
     expected_name: str | None = None
     on_remove: str = DEFAULT_ON_REMOVE
+    drift: str = DEFAULT_DRIFT  # revert | keep: what up does with a change made outside the file
 
     @classmethod
     def from_spec(cls, spec: CampaignSpec) -> Desired:
-        return cls(spec.id, spec.active, expected_name=spec.name, on_remove=spec.on_remove)
+        return cls(spec.id, spec.active, expected_name=spec.name, on_remove=spec.on_remove, drift=spec.drift)
 
 
 def describe(campaign: Campaign) -> str:
@@ -58,8 +60,12 @@ def satisfies(state: str, active: bool) -> bool:
     return (state == "active") == active
 
 
-def plan(desired: Desired, live: Campaign) -> Action | None:
-    """The one call that converges `live` to `desired`, or None when it already matches."""
+def plan(desired: Desired, live: Campaign, deployed_active: bool | None = None) -> Action | None:
+    """The one call that converges `live` to `desired`, or None when none is due.
+
+    `deployed_active` is what the file asked for at the last deploy (None: a new entry). With
+    `drift: keep`, a campaign changed outside the file is left as it is until the file changes.
+    """
     check_name(desired, live)
     if desired.active and live.terminal:
         raise CampaignError(
@@ -67,9 +73,14 @@ def plan(desired: Desired, live: Campaign) -> Action | None:
             "completion is irreversible. Set `active: false` for it, or remove it from the campaigns file. "
             "No activate call was sent."
         )
-    if satisfies(live.state, desired.active):
+    if satisfies(live.state, desired.active) or drift_kept(desired, live, deployed_active):
         return None
     return "activate" if desired.active else "deactivate"
+
+
+def drift_kept(desired: Desired, live: Campaign, deployed_active: bool | None) -> bool:
+    """True when `drift: keep` holds back a call: Altcraft differs, but the file has not changed since."""
+    return desired.drift == "keep" and deployed_active == desired.active and not satisfies(live.state, desired.active)
 
 
 def plan_removal(on_remove: str, live: Campaign) -> Action | None:

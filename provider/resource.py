@@ -31,6 +31,7 @@ from provider.client import Campaign as LiveCampaign
 from provider.live_view import LiveView
 from provider.pickle_guard import restore_pickler
 from provider.reconcile import (
+    DEFAULT_DRIFT,
     DEFAULT_ON_REMOVE,
     CampaignError,
     Desired,
@@ -46,8 +47,9 @@ error_display.install()
 state_size.install()
 
 ON_REMOVE_CHOICES = ("retain", "deactivate")
+DRIFT_CHOICES = ("revert", "keep")
 # Inputs whose change is an in-place update; a different campaign id is a different campaign.
-UPDATE_KEYS = ("active", "expected_name", "on_remove")
+UPDATE_KEYS = ("active", "expected_name", "on_remove", "drift")
 
 
 class CampaignProvider(ResourceProvider):
@@ -99,6 +101,8 @@ class CampaignProvider(ResourceProvider):
             failures.append(CheckFailure("active", f"must be true or false, got {news.get('active')!r}"))
         if news.get("on_remove", DEFAULT_ON_REMOVE) not in ON_REMOVE_CHOICES:
             failures.append(CheckFailure("on_remove", f"must be one of {', '.join(ON_REMOVE_CHOICES)}"))
+        if news.get("drift", DEFAULT_DRIFT) not in DRIFT_CHOICES:
+            failures.append(CheckFailure("drift", f"must be one of {', '.join(DRIFT_CHOICES)}"))
         expected_name = news.get("expected_name")
         if expected_name is not None and not isinstance(expected_name, str):
             failures.append(CheckFailure("expected_name", "must be a string"))
@@ -107,6 +111,11 @@ class CampaignProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # olds are the last outputs: `active` there is the live state as last seen (or refreshed).
         changed = [key for key in UPDATE_KEYS if _with_default(olds, key) != _with_default(news, key)]
+        # The file changed to what Altcraft already is: no call, but the state must record the new
+        # desired value, or a later change in the web UI would look like the file's own change.
+        recorded = olds.get("desired_active")
+        if recorded is not None and recorded != news.get("active"):
+            changed.append("desired_active")
         replaces = ["campaign_id"] if _int(olds.get("campaign_id")) != _int(news.get("campaign_id")) else []
         return DiffResult(changes=bool(changed or replaces), replaces=replaces, delete_before_replace=True)
 
@@ -115,7 +124,7 @@ class CampaignProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
         desired = _desired(props)
-        live = self._converge(desired, self._live(desired.campaign_id, adopting=True))
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=True), deployed_active=None)
         return CreateResult(id_=str(desired.campaign_id), outs=_outputs(desired, live))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -130,9 +139,10 @@ class CampaignProvider(ResourceProvider):
         outs = {**_outputs(as_live, live), "desired_active": props.get("desired_active", recorded.active)}
         return ReadResult(id_=id_, outs=outs, inputs=_inputs(as_live))
 
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = _desired(news)
-        live = self._converge(desired, self._live(desired.campaign_id, adopting=False))
+        deployed_active = olds.get("desired_active", olds.get("active"))
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=False), deployed_active)
         return UpdateResult(outs=_outputs(desired, live))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -156,8 +166,8 @@ class CampaignProvider(ResourceProvider):
             hint = "check the id in the campaigns file" if adopting else "it was removed from Altcraft"
             raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
 
-    def _converge(self, desired: Desired, live: LiveCampaign) -> LiveCampaign:
-        action = plan(desired, live)
+    def _converge(self, desired: Desired, live: LiveCampaign, deployed_active: bool | None) -> LiveCampaign:
+        action = plan(desired, live, deployed_active)
         return live if action is None else self._write(action, live)
 
     def _write(self, action: str, live: LiveCampaign) -> LiveCampaign:
@@ -175,7 +185,8 @@ class CampaignProvider(ResourceProvider):
 
 
 def _with_default(props: dict[str, Any], key: str) -> Any:
-    return props.get(key, DEFAULT_ON_REMOVE) if key == "on_remove" else props.get(key)
+    defaults = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT}
+    return props.get(key, defaults.get(key))
 
 
 def _int(value: Any) -> int | None:
@@ -189,6 +200,7 @@ def _desired(props: dict[str, Any]) -> Desired:
         active=bool(props["active"]),
         expected_name=props.get("expected_name"),
         on_remove=props.get("on_remove") or DEFAULT_ON_REMOVE,
+        drift=props.get("drift") or DEFAULT_DRIFT,
     )
 
 
@@ -197,6 +209,8 @@ def _inputs(desired: Desired) -> dict[str, Any]:
     inputs: dict[str, Any] = {"campaign_id": desired.campaign_id, "active": desired.active}
     if desired.on_remove != DEFAULT_ON_REMOVE:
         inputs["on_remove"] = desired.on_remove
+    if desired.drift != DEFAULT_DRIFT:
+        inputs["drift"] = desired.drift
     if desired.expected_name is not None:
         inputs["expected_name"] = desired.expected_name
     return inputs

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from provider.client import SETTLED_STATE, STATES, Campaign, MalformedResponse, NotFound
 from provider.reconcile import (
@@ -28,6 +28,7 @@ from provider.reconcile import (
     Cause,
     Desired,
     cause_of,
+    drift_kept,
     plan,
     plan_removal,
 )
@@ -76,9 +77,38 @@ _LINE = re.compile(
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A campaign changed in Altcraft outside the file that `drift: keep` leaves as it is."""
+
+    campaign_id: int
+    name: str  # the live name
+    state: str  # live state, which stays
+    wanted: bool  # what the file (unchanged since the last deploy) says
+
+    def line(self) -> str:
+        name = f" {printable(self.name)}" if self.name else ""
+        wanted = "true" if self.wanted else "false"
+        return f"campaign {self.campaign_id}{name}: {self.state}, drift kept (the file says active: {wanted})"
+
+    @classmethod
+    def parse(cls, text: str) -> Kept | None:
+        match = _KEPT.fullmatch(text.strip())
+        if match is None:
+            return None
+        return cls(int(match["id"]), match["name"] or "", match["state"], match["wanted"] == "true")
+
+
+_KEPT = re.compile(
+    rf"campaign (?P<id>\d+)(?: (?P<name>.*))?: (?P<state>{'|'.join(STATES)}), drift kept "
+    r"\(the file says active: (?P<wanted>true|false)\)"
+)
+
+
+@dataclass(frozen=True)
 class Review:
     writes: list[Write]  # sorted by campaign id
     problems: list[Problem]  # each with the file line of its entry
+    kept: list[Kept] = field(default_factory=list)  # drift left as it is (drift: keep), sorted by id
 
 
 def review(
@@ -91,12 +121,16 @@ def review(
     """
     writes: list[Write] = []
     problems: list[Problem] = []
+    kept: list[Kept] = []
     in_file: set[int] = set()
     for spec in specs:
         in_file.add(spec.id)
+        last = deployed.get(spec.id)
+        deployed_active = last.desired_active if last else None
+        desired = Desired.from_spec(spec)
         try:
             live = lookup(spec.id)
-            action = plan(Desired.from_spec(spec), live)
+            action = plan(desired, live, deployed_active)
         except NotFound:
             message = f"campaign {spec.id} does not exist in Altcraft (check the id in the campaigns file)"
             problems.append(Problem(spec.line, None, message))
@@ -105,9 +139,9 @@ def review(
             problems.append(Problem(spec.line, None, str(error)))
             continue
         if action is not None:
-            last = deployed.get(spec.id)
-            cause = cause_of(spec.active, last.desired_active if last else None)
-            writes.append(_write(live, action, cause))
+            writes.append(_write(live, action, cause_of(spec.active, deployed_active)))
+        elif drift_kept(desired, live, deployed_active):
+            kept.append(Kept(live.id, live.name, live.state, spec.active))
     for campaign_id in sorted(deployed.keys() - in_file):
         try:
             live = lookup(campaign_id)
@@ -116,7 +150,7 @@ def review(
         action = plan_removal(deployed[campaign_id].on_remove, live)
         if action is not None:
             writes.append(_write(live, action, "remove"))
-    return Review(sorted(writes, key=lambda w: w.campaign_id), problems)
+    return Review(sorted(writes, key=lambda w: w.campaign_id), problems, kept)
 
 
 def _write(live: Campaign, action: Action, cause: Cause) -> Write:

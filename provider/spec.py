@@ -30,6 +30,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 500_000
 
 OnRemove = Literal["retain", "deactivate"]
+DriftPolicy = Literal["revert", "keep"]
 Path_ = tuple[str | int, ...]
 
 # YAML 1.2 spellings; PyYAML (YAML 1.1) also reads yes/no/on/off/y/n as booleans.
@@ -49,6 +50,7 @@ class CampaignSpec:
     active: bool
     name: str | None = None
     on_remove: OnRemove = "retain"
+    drift: DriftPolicy = "revert"
     line: int = 0
 
 
@@ -340,6 +342,7 @@ def _to_spec(entry: dict[str, Any], line: int) -> CampaignSpec:
         active=entry["active"],
         name=entry.get("name"),
         on_remove=entry.get("on_remove", "retain"),
+        drift=entry.get("drift", "revert"),
         line=line,
     )
 

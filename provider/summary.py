@@ -16,10 +16,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from provider.deployment import CAMPAIGN_TYPE
-from provider.review import Write, printable
+from provider.review import Kept, Write, printable
 
 STEP_CAUSE = {"create": "adopt", "delete": "remove", "update": "change", "replace": "change"}
 WHY = {"adopt": "new entry", "change": "changed in the file since the last deploy", "remove": "removed from the file"}
+KEPT_NOTE = (
+    "These campaigns have `drift: keep`: someone changed them in Altcraft (an emergency stop, say) and "
+    "`pulumi up` leaves them as they are. The file's value applies again when a pull request changes the "
+    "entry's `active`."
+)
 DRIFT_NOTE = (
     "Someone changed these campaigns in Altcraft (for example in the web UI) since the last deploy; this pull "
     "request did not. `pulumi up` will put them back to what the campaigns file says. To keep a change instead, "
@@ -48,11 +53,14 @@ def summarize(preview: dict[str, Any]) -> Summary:
     calls: dict[int, Row] = {}
     for diagnostic in diagnostics:
         for line in str(diagnostic.get("message", "")).splitlines():
-            write = Write.parse(line)
+            write, kept = Write.parse(line), Kept.parse(line)
             if write is not None:
                 calls[write.campaign_id] = Row(
                     write.campaign_id, write.name or None, write.action, write.before, write.after, write.cause
                 )
+            elif kept is not None:  # drift, and no call: `drift: keep` leaves it
+                name, state = kept.name or None, kept.state
+                calls[kept.campaign_id] = Row(kept.campaign_id, name, "none", state, state, "drift")
     rows = dict(calls)
     for step in preview.get("steps") or []:
         row = _no_call_row(step)
@@ -88,7 +96,8 @@ def to_markdown(summary: Summary) -> str:
     calls = [r for r in summary.rows if r.change != "none"]
     drift = [r for r in calls if r.cause == "drift"]
     own = [r for r in calls if r.cause != "drift"]
-    quiet = [r for r in summary.rows if r.change == "none"]
+    kept = [r for r in summary.rows if r.change == "none" and r.cause == "drift"]
+    quiet = [r for r in summary.rows if r.change == "none" and r.cause != "drift"]
     out = [f"### Altcraft campaigns: {_headline(calls, drift)}", ""]
     if own:
         out += ["| Campaign | Change | From | To | Why |", "|---|---|---|---|---|"]
@@ -98,6 +107,11 @@ def to_markdown(summary: Summary) -> str:
         out += ["#### Drift: changed in Altcraft outside the campaigns file", "", DRIFT_NOTE, ""]
         out += ["| Campaign | Change | From | To |", "|---|---|---|---|"]
         out += [f"| {_name(r)} | {r.change} | {r.before} | {r.after} |" for r in drift]
+        out.append("")
+    if kept:
+        out += ["#### Drift kept: changed in Altcraft outside the campaigns file, left as it is", "", KEPT_NOTE, ""]
+        out += ["| Campaign | State in Altcraft | The file says |", "|---|---|---|"]
+        out += [f"| {_name(r)} | {r.before} | active: {'false' if r.before == 'active' else 'true'} |" for r in kept]
         out.append("")
     if quiet:
         out += ["No call to Altcraft for: " + "; ".join(f"{_name(r)} ({_quiet_why(r)})" for r in quiet), ""]

@@ -47,3 +47,69 @@ def test_drift_corrections_count_toward_the_limit(stack: Workspace, altcraft: Lo
     result = stack.preview(check=False)
     assert result.returncode != 0 and "this run would send 6 calls" in result.stdout
     assert "(drift)" in result.stdout
+
+
+KEEP_FILE = """\
+campaigns:
+  - {id: 21, name: Spring collection, active: true}               # drift: revert, the default
+  - {id: 23, name: Welcome series, active: true, drift: keep}     # an emergency stop in the UI is respected
+"""
+
+
+def test_drift_keep_respects_an_emergency_stop_until_the_file_changes(
+    stack: Workspace, altcraft: LocalAltcraft
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from tooling.pulumi_env import REPO_ROOT
+
+    stack.write("campaigns.yaml", KEEP_FILE)
+    stack.up()
+    altcraft.admin.set_state(21, "inactive")  # paused in the web UI during an incident
+    altcraft.admin.set_state(23, "inactive")
+    altcraft.admin.reset_calls()
+
+    preview = stack.preview()
+    assert "campaign 21 Spring collection: inactive -> active (drift)" in preview.stdout, preview.stdout
+    assert "campaign 23 Welcome series: inactive, drift kept (the file says active: true)" in preview.stdout
+    preview_json = stack.run("preview", "--json").stdout
+
+    def summary(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "provider", "summary", *args],
+            input=preview_json,
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+        )
+        return done.stdout
+
+    text = summary()
+    assert "#### Drift kept: changed in Altcraft outside the campaigns file, left as it is" in text
+    assert "| 23 `Welcome series` | inactive | active: true |" in text
+    assert "| 21 `Spring collection` | activate | inactive | active |" in text.split("#### Drift kept")[0]
+    rows = {row["campaign_id"]: row for row in json.loads(summary("--format", "json"))}
+    assert (rows[23]["change"], rows[23]["cause"]) == ("none", "drift")
+
+    stack.up()
+    assert altcraft.admin.calls().get("activate") == 1  # 21 put back; 23 left paused
+    assert altcraft.admin.states()[23] == "inactive"
+    watch = stack.run("preview", "--expect-no-changes", check=False)
+    assert watch.returncode == 7, watch.stdout  # the drift watch still reports kept drift
+    assert altcraft.admin.states()[23] == "inactive"
+
+    # The file's value applies again only when a pull request changes this entry's `active`.
+    stack.write(
+        "campaigns.yaml",
+        KEEP_FILE.replace("id: 23, name: Welcome series, active: true", "id: 23, name: Welcome series, active: false"),
+    )
+    stack.up()
+    assert altcraft.admin.write_calls() == 1  # already inactive: the file now agrees, no call
+    stack.preview("--expect-no-changes")
+    stack.write("campaigns.yaml", KEEP_FILE)
+    preview = stack.preview()
+    assert "campaign 23 Welcome series: inactive -> active (change)" in preview.stdout
+    stack.up()
+    assert altcraft.admin.states()[23] == "active" and altcraft.admin.calls().get("activate") == 2

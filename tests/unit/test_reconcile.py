@@ -51,3 +51,12 @@ def test_cause(desired: bool, deployed: bool | None, cause: str) -> None:
     from provider.reconcile import cause_of
 
     assert cause_of(desired, deployed) == cause
+
+
+def test_drift_keep_holds_back_only_a_change_made_outside_the_file() -> None:
+    keep = Desired(7, True, drift="keep")
+    paused = Campaign(7, "C", "inactive")
+    assert plan(keep, paused, deployed_active=True) is None  # file unchanged: the stop is kept
+    assert plan(keep, paused, deployed_active=False) == "activate"  # the file changed: it applies
+    assert plan(keep, paused, deployed_active=None) == "activate"  # a new entry adopts as usual
+    assert plan(Desired(7, True), paused, deployed_active=True) == "activate"  # revert, the default

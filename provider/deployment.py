@@ -47,4 +47,5 @@ def from_outputs(outputs: Mapping[str, Any]) -> Deployed | None:
     # States written before `desired_active` existed hold the live state after the last up in
     # `active`, which is what the file asked for unless a refresh recorded drift since.
     desired = outputs.get("desired_active", outputs.get("active"))
-    return Deployed(int(campaign_id), bool(desired), outputs.get("on_remove") or DEFAULT_ON_REMOVE)
+    on_remove = outputs.get("on_remove") or DEFAULT_ON_REMOVE
+    return Deployed(int(campaign_id), bool(desired), on_remove, protect=outputs.get("protect") is True)

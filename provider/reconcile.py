@@ -36,10 +36,18 @@ class Desired:
     expected_name: str | None = None
     on_remove: str = DEFAULT_ON_REMOVE
     drift: str = DEFAULT_DRIFT  # revert | keep: what up does with a change made outside the file
+    protect: bool = False  # Pulumi's protect; recorded so that the review knows a removal will be refused
 
     @classmethod
     def from_spec(cls, spec: CampaignSpec) -> Desired:
-        return cls(spec.id, spec.active, expected_name=spec.name, on_remove=spec.on_remove, drift=spec.drift)
+        return cls(
+            spec.id,
+            spec.active,
+            expected_name=spec.name,
+            on_remove=spec.on_remove,
+            drift=spec.drift,
+            protect=spec.protect,
+        )
 
 
 def describe(campaign: Campaign) -> str:

@@ -49,7 +49,7 @@ state_size.install()
 ON_REMOVE_CHOICES = ("retain", "deactivate")
 DRIFT_CHOICES = ("revert", "keep")
 # Inputs whose change is an in-place update; a different campaign id is a different campaign.
-UPDATE_KEYS = ("active", "expected_name", "on_remove", "drift")
+UPDATE_KEYS = ("active", "expected_name", "on_remove", "drift", "protect")
 
 
 class CampaignProvider(ResourceProvider):
@@ -101,6 +101,8 @@ class CampaignProvider(ResourceProvider):
             failures.append(CheckFailure("active", f"must be true or false, got {news.get('active')!r}"))
         if news.get("on_remove", DEFAULT_ON_REMOVE) not in ON_REMOVE_CHOICES:
             failures.append(CheckFailure("on_remove", f"must be one of {', '.join(ON_REMOVE_CHOICES)}"))
+        if not isinstance(news.get("protect", False), bool):
+            failures.append(CheckFailure("protect", "must be true or false"))
         if news.get("drift", DEFAULT_DRIFT) not in DRIFT_CHOICES:
             failures.append(CheckFailure("drift", f"must be one of {', '.join(DRIFT_CHOICES)}"))
         expected_name = news.get("expected_name")
@@ -185,7 +187,7 @@ class CampaignProvider(ResourceProvider):
 
 
 def _with_default(props: dict[str, Any], key: str) -> Any:
-    defaults = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT}
+    defaults = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "protect": False}
     return props.get(key, defaults.get(key))
 
 
@@ -201,6 +203,7 @@ def _desired(props: dict[str, Any]) -> Desired:
         expected_name=props.get("expected_name"),
         on_remove=props.get("on_remove") or DEFAULT_ON_REMOVE,
         drift=props.get("drift") or DEFAULT_DRIFT,
+        protect=bool(props.get("protect", False)),
     )
 
 
@@ -211,6 +214,8 @@ def _inputs(desired: Desired) -> dict[str, Any]:
         inputs["on_remove"] = desired.on_remove
     if desired.drift != DEFAULT_DRIFT:
         inputs["drift"] = desired.drift
+    if desired.protect:
+        inputs["protect"] = True
     if desired.expected_name is not None:
         inputs["expected_name"] = desired.expected_name
     return inputs
@@ -235,4 +240,6 @@ class Campaign(Resource, module="altcraft", name="Campaign"):
         desired = Desired.from_spec(spec)
         # Outputs exist as attributes only for keys declared here, hence state and name.
         props: dict[str, Any] = {**_inputs(desired), "state": None, "name": None}
+        if spec.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True))
         super().__init__(CampaignProvider(), f"campaign-{spec.id}", props, opts)

@@ -42,6 +42,7 @@ class Deployed:
     campaign_id: int
     desired_active: bool  # what the campaigns file asked for then
     on_remove: str = DEFAULT_ON_REMOVE
+    protect: bool = False  # Pulumi refuses to delete it: removing the entry sends nothing
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ def review(
         elif drift_kept(desired, live, deployed_active):
             kept.append(Kept(live.id, live.name, live.state, spec.active))
     for campaign_id in sorted(deployed.keys() - in_file):
+        if deployed[campaign_id].protect:
+            continue  # the engine refuses the removal with its own message; nothing is sent
         try:
             live = lookup(campaign_id)
         except NotFound:

@@ -51,6 +51,7 @@ class CampaignSpec:
     name: str | None = None
     on_remove: OnRemove = "retain"
     drift: DriftPolicy = "revert"
+    protect: bool = False
     line: int = 0
 
 
@@ -343,6 +344,7 @@ def _to_spec(entry: dict[str, Any], line: int) -> CampaignSpec:
         name=entry.get("name"),
         on_remove=entry.get("on_remove", "retain"),
         drift=entry.get("drift", "revert"),
+        protect=entry.get("protect", False),
         line=line,
     )
 

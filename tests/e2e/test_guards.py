@@ -113,3 +113,37 @@ def test_drift_keep_respects_an_emergency_stop_until_the_file_changes(
     assert "campaign 23 Welcome series: inactive -> active (change)" in preview.stdout
     stack.up()
     assert altcraft.admin.states()[23] == "active" and altcraft.admin.calls().get("activate") == 2
+
+
+PROTECTED = """\
+campaigns:
+  - {id: 19, name: Cyber Monday, active: true, on_remove: deactivate, protect: true}
+  - {id: 21, name: Spring collection, active: true, on_remove: deactivate}
+"""
+
+
+def test_a_protected_campaign_cannot_be_removed_or_destroyed_but_can_be_switched(
+    stack: Workspace, altcraft: LocalAltcraft
+) -> None:
+    stack.write("campaigns.yaml", PROTECTED)
+    stack.up()
+    altcraft.admin.reset_calls()
+
+    stack.write(
+        "campaigns.yaml", "campaigns:\n  - {id: 21, name: Spring collection, active: true, on_remove: deactivate}\n"
+    )
+    for result in (stack.preview(check=False), stack.run("up", "--yes", check=False)):
+        assert result.returncode != 0
+        assert "campaign-19" in result.stdout and "protect" in result.stdout, result.stdout
+        assert "campaign 19 Cyber Monday: active -> inactive (remove)" not in result.stdout
+    destroyed = stack.run("destroy", "--yes", check=False)
+    assert destroyed.returncode != 0 and "protect" in destroyed.stdout, destroyed.stdout
+    assert altcraft.admin.write_calls() == 0
+    assert altcraft.admin.states()[19] == "active" and altcraft.admin.states()[21] == "active"
+
+    stack.write(
+        "campaigns.yaml",
+        PROTECTED.replace("id: 19, name: Cyber Monday, active: true", "id: 19, name: Cyber Monday, active: false"),
+    )
+    stack.up()  # switching it still works
+    assert altcraft.admin.states()[19] == "inactive" and altcraft.admin.write_calls() == 1

@@ -8,6 +8,9 @@ PY := $(VENV)/bin/python
 # Checks the GitHub Actions workflows in examples/ci (make lint).
 ACTIONLINT_VERSION := 1.7.12
 VENV_STAMP := $(VENV)/.installed
+# The example policy pack's own virtualenv (policies/PulumiPolicy.yaml names it), as `pulumi policy new` makes.
+POLICY_VENV := policies/venv
+POLICY_STAMP := $(POLICY_VENV)/.installed
 
 .PHONY: help setup venv cli demo bench test unit e2e lint format clean
 
@@ -19,7 +22,7 @@ help:
 	@echo "make lint    ruff check and format check, actionlint on examples/ci"
 	@echo "make clean   remove .venv, .tools and local pulumi state (the CLI build cache is kept)"
 
-setup: venv cli
+setup: venv cli $(POLICY_STAMP)
 
 venv: $(VENV_STAMP)
 
@@ -34,6 +37,12 @@ $(VENV_STAMP): requirements.txt requirements-dev.txt pulumi-version.env
 
 cli:
 	@bash tooling/build-pulumi-cli.sh
+
+$(POLICY_STAMP): policies/requirements.txt pulumi-version.env
+	@echo "[setup] creating $(POLICY_VENV) for the policy pack"
+	@test -x $(POLICY_VENV)/bin/python || $(PYTHON) -m venv $(POLICY_VENV)
+	@$(POLICY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt
+	@touch $@
 
 demo: setup
 	@$(PY) -m tooling.demo
@@ -62,4 +71,4 @@ format: venv
 	$(PY) -m ruff format .
 
 clean:
-	rm -rf $(VENV) .tools .pulumi-local .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(POLICY_VENV) .tools .pulumi-local .pytest_cache .ruff_cache

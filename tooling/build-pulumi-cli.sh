@@ -47,7 +47,43 @@ link_from() {
     for f in "${FILES[@]}"; do ln -sfn "$dir/$f" "$TOOLS_BIN/$f"; done
 }
 
+# Upstream's older host (the fallback below) needs tooling/language_host.py in front of it to behave
+# as the pinned one does: Pulumi.yaml's virtualenv option, and RunPlugin for policy packs. The CLI
+# takes its language host from beside its own binary (the cache), so the proxy lives there too: the
+# real host is renamed, and `pulumi-language-python` becomes a launcher that runs the proxy with
+# the project's own interpreter (which has grpc and the Pulumi SDK). Idempotent; refreshes the
+# proxy when tooling/language_host.py changes.
+install_host_proxy() {
+    local dir="$1" real="pulumi-language-python-v$PULUMI_LANGHOST_FALLBACK_SDK"
+    grep -q " v$PULUMI_LANGHOST_FALLBACK_SDK\$" "$dir/LANGUAGE_HOST_SOURCE" 2>/dev/null || return 0
+    [ -e "$dir/$real" ] || mv "$dir/pulumi-language-python" "$dir/$real"
+    cmp -s "$ROOT/tooling/language_host.py" "$dir/language_host.py" ||
+        install -m 0644 "$ROOT/tooling/language_host.py" "$dir/language_host.py"
+    cat >"$dir/pulumi-language-python.new" <<EOF
+#!/bin/sh
+# Written by make setup (tooling/build-pulumi-cli.sh): upstream's v$PULUMI_LANGHOST_FALLBACK_SDK language host behind
+# language_host.py, which gives it Pulumi.yaml's virtualenv option and RunPlugin for policy packs.
+# It runs with the interpreter the program will use: PULUMI_PYTHON_CMD, else Pulumi.yaml's virtualenv.
+here="\$(dirname "\$(readlink -f "\$0")")"
+python="\${PULUMI_PYTHON_CMD:-}"
+dir="\$PWD"
+while [ -z "\$python" ] && [ "\$dir" != "/" ]; do
+    if [ -f "\$dir/Pulumi.yaml" ]; then
+        venv="\$(sed -n 's/^[[:space:]]*virtualenv:[[:space:]]*//p' "\$dir/Pulumi.yaml" | head -n 1 | tr -d "\"'" | sed 's/[[:space:]]*#.*//')"
+        case "\$venv" in /*) ;; ?*) venv="\$dir/\$venv" ;; esac
+        [ -n "\$venv" ] && [ -x "\$venv/bin/python" ] && python="\$venv/bin/python"
+        break
+    fi
+    dir="\$(dirname "\$dir")"
+done
+exec "\${python:-python3}" "\$here/language_host.py" --host "\$here/$real" "\$@"
+EOF
+    chmod 0755 "$dir/pulumi-language-python.new"
+    mv "$dir/pulumi-language-python.new" "$dir/pulumi-language-python"
+}
+
 if complete_dir "$TOOLS_BIN"; then
+    install_host_proxy "$(dirname "$(readlink -f "$TOOLS_BIN/pulumi")")"
     say "pulumi v$PULUMI_VERSION ready in .tools/bin"
     exit 0
 fi
@@ -64,6 +100,7 @@ fi
 
 if complete_dir "$DEST/bin"; then
     link_from "$DEST/bin"
+    install_host_proxy "$DEST/bin"
     say "pulumi v$PULUMI_VERSION linked from the cache $DEST/bin"
     exit 0
 fi
@@ -198,4 +235,5 @@ complete_dir "$OUT" || die "the freshly built pulumi does not report v$PULUMI_VE
 rm -rf "$DEST/bin"
 mv "$OUT" "$DEST/bin"
 link_from "$DEST/bin"
+install_host_proxy "$DEST/bin"
 say "pulumi $("$TOOLS_BIN/pulumi" version) built in $((SECONDS - START))s; language host: $HOST_PKG $HOST_VERSION"

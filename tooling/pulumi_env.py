@@ -18,7 +18,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOOLS_BIN = REPO_ROOT / ".tools" / "bin"
-VENV_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 VERSION_FILE = REPO_ROOT / "pulumi-version.env"
 
 # Only protects the local demo/test state; real stacks use their own secrets provider.
@@ -51,9 +50,6 @@ def offline_env(state_dir: Path, home_dir: Path, base: Mapping[str, str] | None 
             "PULUMI_SKIP_CONFIRMATIONS": "true",
             # Use only the plugins that sit beside our pulumi, whatever else is on PATH.
             "PULUMI_IGNORE_AMBIENT_PLUGINS": "true",
-            # The language host runs the program with this interpreter (see README: it does not
-            # read the `virtualenv` option itself).
-            "PULUMI_PYTHON_CMD": str(VENV_PYTHON),
             # What the README recommends for real runs too: with `refresh: always` in Pulumi.yaml,
             # run the program (which validates the campaigns file) before refreshing, so a bad
             # file fails before a single call reaches Altcraft.

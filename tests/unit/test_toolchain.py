@@ -75,3 +75,32 @@ def test_activate_script_sets_up_a_shell(tmp_path: Path) -> None:
         str(pulumi_env.REPO_ROOT / ".venv" / "bin" / "python"),
         "true",
     ]
+
+
+def test_the_language_host_proxy_finds_the_virtualenv_as_the_official_host_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tooling import language_host
+
+    project = tmp_path / "project"
+    (project / "sub").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text("name: p\nruntime:\n  name: python\n  options:\n    virtualenv: .venv\n")
+    assert language_host.project_virtualenv(project / "sub") == str(project / ".venv")
+    (project / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    assert language_host.project_virtualenv(project) is None
+
+    pack = tmp_path / "policies"
+    assert language_host.python_for(pack, "venv") == str(pack / "venv" / "bin" / "python")
+    assert language_host.python_for(pack, "/opt/venv") == "/opt/venv/bin/python"
+    monkeypatch.setenv("PULUMI_PYTHON_CMD", "/usr/bin/python3.11")
+    assert language_host.python_for(pack, None) == "/usr/bin/python3.11"
+
+
+def test_the_proxy_forwards_every_call_of_the_language_runtime(tmp_path: Path) -> None:
+    from pulumi.runtime.proto import language_pb2
+
+    from tooling import language_host
+
+    methods = language_pb2.DESCRIPTOR.services_by_name["LanguageRuntime"].methods
+    streaming = {f"/pulumirpc.LanguageRuntime/{m.name}" for m in methods if m.server_streaming}
+    assert language_host.RUN_PLUGIN in streaming and streaming <= language_host._STREAMING | {language_host.RUN_PLUGIN}

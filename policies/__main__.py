@@ -1,0 +1,91 @@
+"""Guard rails for Altcraft campaigns, as a Pulumi policy pack (CrossGuard).
+
+    pulumi preview --policy-pack policies/        (and pulumi up --policy-pack policies/)
+
+- campaigns-need-a-name-guard (mandatory): in a stack whose name starts with `prod`, every campaign
+  entry has a `name` guard, so a mistyped id cannot switch off some other campaign.
+- deactivate-at-most-a-tenth (advisory): a single update deactivates at most 10% of the managed
+  campaigns; more is reported as a warning for the reviewer.
+
+Campaigns are recognised by their resource type token. What a policy sees in a preview: a
+campaign's inputs (`campaign_id`, `active`, `expected_name`, ...), and for campaigns the update
+will change, outputs that are not known yet (no live `state`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyPack,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
+PRODUCTION_PREFIX = "prod"
+MAX_DEACTIVATED_SHARE = 0.10
+
+
+def stack_of(urn: str) -> str:
+    """urn:pulumi:<stack>::<project>::<type>::<name> -> <stack>."""
+    return urn.split("::", 1)[0].rsplit(":", 1)[-1]
+
+
+def campaign_label(props: Any) -> str:
+    campaign_id = props.get("campaign_id")
+    return f"campaign {int(campaign_id)}" if isinstance(campaign_id, int | float) else "a campaign"
+
+
+def require_name_guard(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != CAMPAIGN_TYPE or not stack_of(args.urn).startswith(PRODUCTION_PREFIX):
+        return
+    if not args.props.get("expected_name"):
+        report_violation(
+            f"{campaign_label(args.props)} has no name guard. In a production stack every entry of the campaigns "
+            "file needs `name:` (the campaign's name in Altcraft), so that a mistyped id fails instead of "
+            "switching off another campaign."
+        )
+
+
+def limit_deactivations(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    campaigns = [r for r in args.resources if r.resource_type == CAMPAIGN_TYPE]
+    deactivating = [r for r in campaigns if being_deactivated(r.props)]
+    if campaigns and len(deactivating) > MAX_DEACTIVATED_SHARE * len(campaigns):
+        shown = ", ".join(campaign_label(r.props) for r in deactivating[:10])
+        more = f" and {len(deactivating) - 10} more" if len(deactivating) > 10 else ""
+        report_violation(
+            f"this update turns off (or adopts as off) {len(deactivating)} of {len(campaigns)} managed campaigns, "
+            f"more than {MAX_DEACTIVATED_SHARE:.0%}: {shown}{more}. Is that what the pull request means to do?"
+        )
+
+
+def being_deactivated(props: Any) -> bool:
+    # Asked to be off, and its live state not known yet: the update changes or adopts it. A policy
+    # sees no old state in a preview, so a new entry that is already off counts too: this policy is
+    # a coarse, advisory net; the exact count of calls is the program's (altcraft:maxChanges).
+    return props.get("active") is False and not isinstance(props.get("state"), str)
+
+
+PolicyPack(
+    name="altcraft-campaigns",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    policies=[
+        ResourceValidationPolicy(
+            name="campaigns-need-a-name-guard",
+            description="In a stack whose name starts with `prod`, every campaign has a name guard.",
+            enforcement_level=EnforcementLevel.MANDATORY,
+            validate=require_name_guard,
+        ),
+        StackValidationPolicy(
+            name="deactivate-at-most-a-tenth",
+            description="A single update deactivates at most 10% of the managed campaigns.",
+            enforcement_level=EnforcementLevel.ADVISORY,
+            validate=limit_deactivations,
+        ),
+    ],
+)

@@ -1,0 +1,81 @@
+"""Policy as code: the example pack in policies/ run by the real CLI, as `--policy-pack policies/`.
+
+Also shows that the toolchain `make setup` installs starts a Python policy pack the way an official
+install does (its own virtualenv, from PulumiPolicy.yaml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import TOKEN, LocalAltcraft
+from tooling.pulumi_cli import Workspace, new_workspace
+from tooling.pulumi_env import REPO_ROOT
+
+PACK = str(REPO_ROOT / "policies")
+
+
+def stack_named(name: str, tmp_path: Path, altcraft: LocalAltcraft) -> Workspace:
+    ws = new_workspace(tmp_path, stack=name)
+    ws.set_config("altcraft:url", altcraft.url)
+    ws.set_config("altcraft:token", TOKEN, secret=True)
+    return ws
+
+
+def campaigns(guarded: bool, off: range) -> str:
+    lines = ["campaigns:"]
+    for campaign_id in range(1000, 1010):
+        name = f", name: Campaign {campaign_id}" if guarded else ""
+        lines.append(f"  - {{id: {campaign_id}{name}, active: {'false' if campaign_id in off else 'true'}}}")
+    return "\n".join(lines) + "\n"
+
+
+def seed(altcraft: LocalAltcraft) -> None:
+    for campaign_id in range(1000, 1010):
+        altcraft.admin.add(campaign_id, f"Campaign {campaign_id}", "active")
+
+
+def test_a_compliant_production_stack_passes_and_a_small_change_draws_no_warning(
+    tmp_path: Path, altcraft: LocalAltcraft
+) -> None:
+    seed(altcraft)
+    ws = stack_named("production", tmp_path, altcraft)
+    ws.write("campaigns.yaml", campaigns(guarded=True, off=range(0)))
+    ws.run("up", "--yes", "--policy-pack", PACK)
+    ws.write("campaigns.yaml", campaigns(guarded=True, off=range(1000, 1001)))  # 1 of 10: at the limit
+    preview = ws.run("preview", "--policy-pack", PACK)
+    assert "altcraft-campaigns@" in preview.stdout and "mandatory" not in preview.stdout, preview.stdout
+    assert "deactivate-at-most-a-tenth" not in preview.stdout
+
+
+def test_a_production_campaign_without_a_name_guard_is_refused_with_no_write(
+    tmp_path: Path, altcraft: LocalAltcraft
+) -> None:
+    seed(altcraft)
+    ws = stack_named("production", tmp_path, altcraft)
+    ws.write("campaigns.yaml", campaigns(guarded=False, off=range(1000, 1001)))
+    for result in (
+        ws.run("preview", "--policy-pack", PACK, check=False),
+        ws.run("up", "--yes", "--policy-pack", PACK, check=False),
+    ):
+        assert result.returncode != 0
+        assert "[mandatory]  campaigns-need-a-name-guard" in result.stdout, result.stdout
+        assert "campaign 1000 has no name guard" in result.stdout
+    assert altcraft.admin.write_calls() == 0
+
+    staging = stack_named("staging", tmp_path / "staging", altcraft)  # the rule is for production stacks
+    staging.write("campaigns.yaml", campaigns(guarded=False, off=range(0)))
+    staging.run("preview", "--policy-pack", PACK)
+
+
+def test_turning_off_more_than_a_tenth_is_an_advisory_warning(tmp_path: Path, altcraft: LocalAltcraft) -> None:
+    seed(altcraft)
+    ws = stack_named("production", tmp_path, altcraft)
+    ws.write("campaigns.yaml", campaigns(guarded=True, off=range(0)))
+    ws.up()
+    ws.write("campaigns.yaml", campaigns(guarded=True, off=range(1000, 1003)))  # 3 of 10
+    preview = ws.run("preview", "--policy-pack", PACK)  # advisory: the preview still succeeds
+    assert "[advisory]  deactivate-at-most-a-tenth" in preview.stdout, preview.stdout
+    assert "turns off (or adopts as off) 3 of 10 managed campaigns, more than 10%" in preview.stdout
+    ws.run("up", "--yes", "--policy-pack", PACK)
+    assert [altcraft.admin.states()[i] for i in range(1000, 1003)] == ["inactive"] * 3

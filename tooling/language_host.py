@@ -1,0 +1,208 @@
+"""The Python language host `make setup` installs when it had to build upstream's older one.
+
+Our Go module proxy refuses the pinned `pulumi-language-python`, so `make setup` builds upstream's
+v3.68 host (README, "The language host caveat"). The 3.260 CLI talks to it fine, except for two
+things users of the official install rely on:
+
+- it ignores `runtime.options.virtualenv` of Pulumi.yaml and runs the program with whatever
+  `python3` is first on PATH;
+- it answers `RunPlugin` (how the CLI starts a Python policy pack, `--policy-pack DIR`) by running
+  the *project's* program, because it reads the request's old `program` field, which the CLI now
+  leaves empty in favour of `info`.
+
+This proxy sits in front of it, as `pulumi-language-python`: it starts the real host with
+`-virtualenv` taken from Pulumi.yaml, forwards every call to it byte for byte, and answers
+`RunPlugin` itself as the current host does: the plugin's own virtualenv (its PulumiPolicy.yaml
+`virtualenv` option, resolved against its directory), `python -u` (a policy pack prints its port
+without flushing), its output streamed back as it comes. Standard library, grpc and the Pulumi
+SDK only: it runs with the project's .venv python, named by the launcher `make setup` writes.
+
+    python language_host.py --host <path of the real host> [the CLI's arguments]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent import futures
+from pathlib import Path
+from typing import Any
+
+try:
+    import grpc
+    import yaml
+    from pulumi.runtime.proto import language_pb2
+except ImportError:  # an interpreter without the Pulumi SDK: be upstream's host, unchanged
+    _host = sys.argv[sys.argv.index("--host") + 1]
+    os.execv(_host, [_host, *sys.argv[sys.argv.index("--host") + 2 :]])
+
+SERVICE = "pulumirpc.LanguageRuntime"
+RUN_PLUGIN = f"/{SERVICE}/RunPlugin"
+# The SDK's own description of the service says which calls stream their answers.
+_STREAMING = {
+    f"/{SERVICE}/{method.name}"
+    for method in language_pb2.DESCRIPTOR.services_by_name["LanguageRuntime"].methods
+    if method.server_streaming
+}
+_MAX_MESSAGE = 400 * 1024 * 1024  # the CLI's own limit for plugin messages
+
+
+def _identity(data: bytes) -> bytes:
+    return data
+
+
+class Proxy(grpc.GenericRpcHandler):
+    """Forwards every call to the real host unchanged, except RunPlugin."""
+
+    def __init__(self, channel: grpc.Channel) -> None:
+        self._channel = channel
+
+    def service(self, details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        method = details.method
+        if method == RUN_PLUGIN:
+            return grpc.unary_stream_rpc_method_handler(
+                run_plugin,
+                request_deserializer=language_pb2.RunPluginRequest.FromString,
+                response_serializer=language_pb2.RunPluginResponse.SerializeToString,
+            )
+        if method in _STREAMING:
+            call = self._channel.unary_stream(method, request_serializer=_identity, response_deserializer=_identity)
+            return grpc.unary_stream_rpc_method_handler(
+                lambda request, context: _forward_stream(call, request, context),
+                request_deserializer=_identity,
+                response_serializer=_identity,
+            )
+        unary = self._channel.unary_unary(method, request_serializer=_identity, response_deserializer=_identity)
+        return grpc.unary_unary_rpc_method_handler(
+            lambda request, context: _forward(unary, request, context),
+            request_deserializer=_identity,
+            response_serializer=_identity,
+        )
+
+
+def _forward(call: Any, request: bytes, context: grpc.ServicerContext) -> bytes:
+    try:
+        return call(request, metadata=context.invocation_metadata())
+    except grpc.RpcError as error:
+        context.abort(error.code(), error.details() or "")
+        raise  # unreachable: abort raises
+
+
+def _forward_stream(call: Any, request: bytes, context: grpc.ServicerContext) -> Iterator[bytes]:
+    try:
+        yield from call(request, metadata=context.invocation_metadata())
+    except grpc.RpcError as error:
+        context.abort(error.code(), error.details() or "")
+
+
+def run_plugin(request: language_pb2.RunPluginRequest, context: grpc.ServicerContext) -> Iterator[Any]:
+    """Start a Python plugin (a policy pack) the way the current host does, streaming its output."""
+    directory = Path(request.info.program_directory or request.pwd or ".")
+    entry = request.info.entry_point or "."
+    options = dict(request.info.options.items()) if request.info.HasField("options") else {}
+    command = [python_for(directory, options.get("virtualenv")), "-u", str(directory / entry), *request.args]
+    environment = dict(os.environ)
+    environment.update(item.split("=", 1) for item in request.env if "=" in item)
+    environment["PYTHONUNBUFFERED"] = "1"
+    process = subprocess.Popen(
+        command,
+        cwd=directory,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    context.add_callback(process.kill)  # the CLI is done with the plugin (or gone): so is the plugin
+    chunks: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
+    pumps = [
+        threading.Thread(target=_pump, args=(process.stdout, "stdout", chunks), daemon=True),
+        threading.Thread(target=_pump, args=(process.stderr, "stderr", chunks), daemon=True),
+    ]
+    for pump in pumps:
+        pump.start()
+    open_streams = len(pumps)
+    while open_streams:
+        item = chunks.get()
+        if item is None:
+            open_streams -= 1
+            continue
+        stream, data = item
+        yield language_pb2.RunPluginResponse(**{stream: data})
+    yield language_pb2.RunPluginResponse(exitcode=process.wait())
+
+
+def _pump(pipe: Any, stream: str, chunks: queue.Queue[tuple[str, bytes] | None]) -> None:
+    for data in iter(lambda: pipe.read1(65536), b""):
+        chunks.put((stream, data))
+    chunks.put(None)
+
+
+def python_for(directory: Path, virtualenv: Any) -> str:
+    """The interpreter for a program or plugin in `directory`, as the current host chooses it."""
+    if isinstance(virtualenv, str) and virtualenv:
+        venv = Path(virtualenv) if os.path.isabs(virtualenv) else directory / virtualenv
+        return str(venv / "bin" / "python")
+    return os.environ.get("PULUMI_PYTHON_CMD") or "python3"
+
+
+def project_virtualenv(start: Path) -> str | None:
+    """`runtime.options.virtualenv` of the Pulumi.yaml at or above `start`, as an absolute path."""
+    for directory in (start, *start.parents):
+        project = directory / "Pulumi.yaml"
+        if project.is_file():
+            try:
+                runtime = (yaml.safe_load(project.read_text()) or {}).get("runtime")
+            except (OSError, yaml.YAMLError):
+                return None
+            options = runtime.get("options") if isinstance(runtime, dict) else None
+            venv = options.get("virtualenv") if isinstance(options, dict) else None
+            return str(directory / venv) if isinstance(venv, str) and venv else None
+    return None
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", required=True, help="the real pulumi-language-python")
+    ours, host_args = parser.parse_known_args(argv)
+
+    flags = []
+    venv = project_virtualenv(Path.cwd())
+    if venv and not os.environ.get("PULUMI_PYTHON_CMD"):  # an explicit interpreter wins, as upstream
+        flags = ["-virtualenv", venv]
+    host = subprocess.Popen([ours.host, *flags, *host_args], stdout=subprocess.PIPE, text=True)
+    assert host.stdout is not None
+    port_line = host.stdout.readline().strip()
+    if not port_line.isdigit():
+        host.kill()
+        sys.exit(f"pulumi-language-python (the v3.68 host behind the proxy) did not start: {port_line!r}")
+    threading.Thread(target=lambda: [None for _ in host.stdout], daemon=True).start()  # keep draining
+
+    options = [("grpc.max_receive_message_length", _MAX_MESSAGE), ("grpc.max_send_message_length", _MAX_MESSAGE)]
+    channel = grpc.insecure_channel(f"127.0.0.1:{port_line}", options=options)
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8), handlers=[Proxy(channel)], options=options)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    print(port, flush=True)
+
+    def stop(*_args: object) -> None:
+        host.terminate()
+        server.stop(grace=1)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    threading.Thread(target=lambda: (host.wait(), server.stop(grace=1)), daemon=True).start()  # host gone: so are we
+    server.wait_for_termination()
+    try:
+        host.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        host.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,8 @@
 
 python -m provider export [--state active,inactive] [--output FILE]
     Write a campaigns file for the campaigns that exist in Altcraft now (onboarding).
-    Reads ALTCRAFT_URL / ALTCRAFT_TOKEN, else altcraft:url / altcraft:token of the current stack.
+    Finds Altcraft as `pulumi up` does: altcraft:url / altcraft:token of the current stack, else
+    ALTCRAFT_URL / ALTCRAFT_TOKEN; says on standard error which it used.
 
 python -m provider summary [--format markdown|json] [PREVIEW_JSON]
     Turn `pulumi preview --json` (a file, or standard input) into "campaign, change, from, to, why",
@@ -26,18 +27,20 @@ from provider.errors import UserFacingError
 from provider.settings import Settings
 
 
-def stack_config(key: str) -> str | None:
-    """A value of the current stack's config (secrets decrypted), or None without pulumi or stack."""
-    result = _pulumi("config", "get", key)
-    return result.stdout.rstrip("\n") if result is not None and result.returncode == 0 else None
+def stack_configuration() -> dict[str, dict[str, object]]:
+    """The current stack's config, secrets decrypted: {key: {"value": ..., "secret": bool}}.
 
-
-def stack_config_is_secret(key: str) -> bool:
-    result = _pulumi("config", "get", key, "--json")
+    One `pulumi config` call for every setting, instead of one `pulumi config get` per key.
+    Empty without pulumi, a login or a selected stack.
+    """
+    result = _pulumi("config", "--show-secrets", "--json")
+    if result is None or result.returncode != 0:
+        return {}
     try:
-        return bool(json.loads(result.stdout).get("secret")) if result is not None else False
+        config = json.loads(result.stdout)
     except ValueError:
-        return False
+        return {}
+    return {key: entry for key, entry in config.items() if isinstance(entry, dict)} if isinstance(config, dict) else {}
 
 
 def _pulumi(*args: str) -> subprocess.CompletedProcess[str] | None:
@@ -66,10 +69,11 @@ def run_export(args: argparse.Namespace) -> None:
 def connect() -> AltcraftClient:
     """A client found the way the program and the provider find it, saying where it points."""
     stack = current_stack()
-    settings = (
-        Settings.from_sources(stack_config, os.environ, is_secret=stack_config_is_secret)
-        if stack
-        else Settings.from_sources(lambda _key: None, os.environ)
+    config = stack_configuration() if stack else {}
+    settings = Settings.from_sources(
+        lambda key: _text(config.get(key, {}).get("value")),
+        os.environ,
+        is_secret=lambda key: config.get(key, {}).get("secret") is True,
     )
     where = f"stack {stack}" if stack else "no stack selected"
     print(f"Altcraft at {settings.url} (from {settings.url_source}; {where})", file=sys.stderr)
@@ -82,6 +86,10 @@ def current_stack() -> str | None:
     if result is None or result.returncode != 0:
         return None
     return result.stdout.strip() or None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -44,8 +44,14 @@ def from_outputs(outputs: Mapping[str, Any]) -> Deployed | None:
     campaign_id = outputs.get("campaign_id")
     if not isinstance(campaign_id, int | float) or isinstance(campaign_id, bool):
         return None
-    # States written before `desired_active` existed hold the live state after the last up in
-    # `active`, which is what the file asked for unless a refresh recorded drift since.
-    desired = outputs.get("desired_active", outputs.get("active"))
     on_remove = outputs.get("on_remove") or DEFAULT_ON_REMOVE
-    return Deployed(int(campaign_id), bool(desired), on_remove, protect=outputs.get("protect") is True)
+    return Deployed(int(campaign_id), desired_active_of(outputs), on_remove, protect=outputs.get("protect") is True)
+
+
+def desired_active_of(outputs: Mapping[str, Any]) -> bool:
+    """What the campaigns file asked for when this campaign was last deployed (its recorded outputs).
+
+    States written before `desired_active` existed hold the live state after the last up in
+    `active`, which is what the file asked for unless a refresh recorded drift since.
+    """
+    return bool(outputs.get("desired_active", outputs.get("active")))

@@ -34,6 +34,7 @@ def run() -> None:
     try:
         specs = load_campaigns(path)  # before any network: a broken file costs no API call
         settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret)
+        limit = max_changes(stack_config, os.environ)  # every setting checked before any network
         client = settings.client()
         found = review(specs, LiveView(client).get, last_deployment())
     except UserFacingError as error:
@@ -41,7 +42,7 @@ def run() -> None:
     where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {pulumi.get_stack()})"
     if found.problems:
         fail(f"{SpecError(path, found.problems)}\n(checked against {where})")
-    too_many = over_limit(found.writes, *max_changes(stack_config, os.environ))
+    too_many = over_limit(found.writes, *limit)
     if too_many:
         fail(f"{path}: {too_many}\n(checked against {where})")
     # Worded for any command that runs the program (refresh and destroy do, with --run-program).

@@ -28,6 +28,7 @@ from pulumi.dynamic import (
 from provider import error_display, state_size
 from provider.client import AltcraftClient, NotFound
 from provider.client import Campaign as LiveCampaign
+from provider.deployment import desired_active_of
 from provider.live_view import LiveView
 from provider.pickle_guard import restore_pickler
 from provider.reconcile import (
@@ -50,6 +51,8 @@ ON_REMOVE_CHOICES = ("retain", "deactivate")
 DRIFT_CHOICES = ("revert", "keep")
 # Inputs whose change is an in-place update; a different campaign id is a different campaign.
 UPDATE_KEYS = ("active", "expected_name", "on_remove", "drift", "protect")
+# Inputs left out of the state when they hold their default (every key costs bytes per campaign).
+INPUT_DEFAULTS = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "protect": False}
 
 
 class CampaignProvider(ResourceProvider):
@@ -115,8 +118,7 @@ class CampaignProvider(ResourceProvider):
         changed = [key for key in UPDATE_KEYS if _with_default(olds, key) != _with_default(news, key)]
         # The file changed to what Altcraft already is: no call, but the state must record the new
         # desired value, or a later change in the web UI would look like the file's own change.
-        recorded = olds.get("desired_active")
-        if recorded is not None and recorded != news.get("active"):
+        if desired_active_of(olds) != news.get("active"):
             changed.append("desired_active")
         replaces = ["campaign_id"] if _int(olds.get("campaign_id")) != _int(news.get("campaign_id")) else []
         return DiffResult(changes=bool(changed or replaces), replaces=replaces, delete_before_replace=True)
@@ -136,15 +138,13 @@ class CampaignProvider(ResourceProvider):
             return ReadResult(None, {})  # gone from Altcraft: drop it from the state
         # Inputs as Altcraft has them now, so that drift shows as a diff against the program; the
         # outputs keep what the file asked for at the last deploy, which tells drift from change.
-        recorded = _desired(props)
         as_live = _desired({**props, "campaign_id": live.id, "active": live.active})
-        outs = {**_outputs(as_live, live), "desired_active": props.get("desired_active", recorded.active)}
+        outs = {**_outputs(as_live, live), "desired_active": desired_active_of(props)}
         return ReadResult(id_=id_, outs=outs, inputs=_inputs(as_live))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = _desired(news)
-        deployed_active = olds.get("desired_active", olds.get("active"))
-        live = self._converge(desired, self._live(desired.campaign_id, adopting=False), deployed_active)
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=False), desired_active_of(olds))
         return UpdateResult(outs=_outputs(desired, live))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -187,8 +187,7 @@ class CampaignProvider(ResourceProvider):
 
 
 def _with_default(props: dict[str, Any], key: str) -> Any:
-    defaults = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "protect": False}
-    return props.get(key, defaults.get(key))
+    return props.get(key, INPUT_DEFAULTS.get(key))
 
 
 def _int(value: Any) -> int | None:

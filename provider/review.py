@@ -57,8 +57,7 @@ class Write:
     cause: Cause
 
     def line(self) -> str:
-        name = f" {printable(self.name)}" if self.name else ""
-        return f"campaign {self.campaign_id}{name}: {self.before} -> {self.after} ({self.cause})"
+        return f"{_who(self.campaign_id, self.name)}: {self.before} -> {self.after} ({self.cause})"
 
     @classmethod
     def parse(cls, text: str) -> Write | None:
@@ -71,8 +70,14 @@ class Write:
         return cls(int(match["id"]), match["name"] or "", action, match["before"], after, match["cause"])  # type: ignore[arg-type]
 
 
+def _who(campaign_id: int, name: str) -> str:
+    """The start of every line: `campaign 18 Black Friday`, the name on one line whatever it holds."""
+    return f"campaign {campaign_id} {printable(name)}" if name else f"campaign {campaign_id}"
+
+
+_WHO = r"campaign (?P<id>\d+)(?: (?P<name>.*))?: "
 _LINE = re.compile(
-    rf"campaign (?P<id>\d+)(?: (?P<name>.*))?: (?P<before>{'|'.join(STATES)}) -> "
+    rf"{_WHO}(?P<before>{'|'.join(STATES)}) -> "
     rf"(?P<after>{SETTLED_STATE['activate']}|{SETTLED_STATE['deactivate']}) \((?P<cause>{'|'.join(CAUSES)})\)"
 )
 
@@ -87,9 +92,8 @@ class Kept:
     wanted: bool  # what the file (unchanged since the last deploy) says
 
     def line(self) -> str:
-        name = f" {printable(self.name)}" if self.name else ""
         wanted = "true" if self.wanted else "false"
-        return f"campaign {self.campaign_id}{name}: {self.state}, drift kept (the file says active: {wanted})"
+        return f"{_who(self.campaign_id, self.name)}: {self.state}, drift kept (the file says active: {wanted})"
 
     @classmethod
     def parse(cls, text: str) -> Kept | None:
@@ -100,7 +104,7 @@ class Kept:
 
 
 _KEPT = re.compile(
-    rf"campaign (?P<id>\d+)(?: (?P<name>.*))?: (?P<state>{'|'.join(STATES)}), drift kept "
+    rf"{_WHO}(?P<state>{'|'.join(STATES)}), drift kept "
     r"\(the file says active: (?P<wanted>true|false)\)"
 )
 

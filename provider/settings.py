@@ -18,8 +18,6 @@ URL_ENV, TOKEN_ENV = "ALTCRAFT_URL", "ALTCRAFT_TOKEN"
 # Optional tuning: (config key, environment variable, default seconds)
 RETRY_BUDGET = ("altcraft:retryBudgetSeconds", "ALTCRAFT_RETRY_BUDGET_SECONDS", 60.0)
 REQUEST_TIMEOUT = ("altcraft:requestTimeoutSeconds", "ALTCRAFT_REQUEST_TIMEOUT_SECONDS", 30.0)
-
-
 # The most calls one run may send (stack config; the environment overrides it for one run). 0: no limit.
 MAX_CHANGES = ("altcraft:maxChanges", "ALTCRAFT_MAX_CHANGES", 25)
 

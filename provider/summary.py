@@ -50,18 +50,17 @@ class Summary:
 
 def summarize(preview: dict[str, Any]) -> Summary:
     diagnostics = preview.get("diagnostics") or []
-    calls: dict[int, Row] = {}
+    rows: dict[int, Row] = {}  # the preview's lines first; steps without one add a no-call row
     for diagnostic in diagnostics:
         for line in str(diagnostic.get("message", "")).splitlines():
             write, kept = Write.parse(line), Kept.parse(line)
             if write is not None:
-                calls[write.campaign_id] = Row(
+                rows[write.campaign_id] = Row(
                     write.campaign_id, write.name or None, write.action, write.before, write.after, write.cause
                 )
             elif kept is not None:  # drift, and no call: `drift: keep` leaves it
                 name, state = kept.name or None, kept.state
-                calls[kept.campaign_id] = Row(kept.campaign_id, name, "none", state, state, "drift")
-    rows = dict(calls)
+                rows[kept.campaign_id] = Row(kept.campaign_id, name, "none", state, state, "drift")
     for step in preview.get("steps") or []:
         row = _no_call_row(step)
         if row is not None and row.campaign_id not in rows:

@@ -1,4 +1,4 @@
-"""A small hostile HTTP server on 127.0.0.x, for what the friendly stand-in never does.
+"""A small hostile HTTP server on 127.0.0.1, for what the friendly stand-in never does.
 
 Raw sockets, so every byte and every delay is under the test's control: redirects to another host,
 bodies trickled one byte at a time, endless or huge bodies, listings that never end. It records

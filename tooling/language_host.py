@@ -110,14 +110,21 @@ def run_plugin(request: language_pb2.RunPluginRequest, context: grpc.ServicerCon
     environment = dict(os.environ)
     environment.update(item.split("=", 1) for item in request.env if "=" in item)
     environment["PYTHONUNBUFFERED"] = "1"
-    process = subprocess.Popen(
-        command,
-        cwd=directory,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=directory,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as error:  # most often: the plugin's virtualenv was never created
+        context.abort(
+            grpc.StatusCode.FAILED_PRECONDITION,
+            f"cannot start the plugin in {directory} with {command[0]} ({error.strerror}); create the "
+            "virtualenv its PulumiPolicy.yaml names (for policies/, `make setup` does)",
+        )
     context.add_callback(process.kill)  # the CLI is done with the plugin (or gone): so is the plugin
     chunks: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
     pumps = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -24,3 +24,14 @@ def stack(tmp_path: Path, altcraft: LocalAltcraft) -> Iterator[Workspace]:
     for state_file in (tmp_path / "state").rglob("*.json"):
         assert TOKEN not in state_file.read_text(), state_file
     assert exported.returncode == 0
+
+
+def add_campaigns(altcraft: LocalAltcraft, ids: Iterable[int], state: str | Callable[[int], str] = "active") -> None:
+    """Campaigns named `Campaign <id>` in the stand-in; `state` may depend on the id."""
+    for campaign_id in ids:
+        altcraft.admin.add(campaign_id, f"Campaign {campaign_id}", state(campaign_id) if callable(state) else state)
+
+
+def campaigns_file(entries: Mapping[int, bool]) -> str:
+    """A campaigns file of `{id: N, active: ...}` entries, in the mapping's order."""
+    return "campaigns:\n" + "".join(f"  - {{id: {i}, active: {str(a).lower()}}}\n" for i, a in entries.items())

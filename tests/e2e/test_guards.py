@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from tests.conftest import LocalAltcraft
+from tests.e2e.conftest import add_campaigns, campaigns_file
 from tooling.pulumi_cli import Workspace
 
 IDS = range(1000, 1030)
 
 
 def thirty_campaigns(stack: Workspace, altcraft: LocalAltcraft, active: bool) -> None:
-    for campaign_id in IDS:
-        altcraft.admin.add(campaign_id, f"Campaign {campaign_id}", "active")
-    flag = "true" if active else "false"
-    stack.write("campaigns.yaml", "campaigns:\n" + "".join(f"  - {{id: {i}, active: {flag}}}\n" for i in IDS))
+    add_campaigns(altcraft, IDS)
+    stack.write("campaigns.yaml", campaigns_file(dict.fromkeys(IDS, active)))
 
 
 def test_a_file_that_flips_thirty_campaigns_over_a_limit_of_ten_sends_nothing(

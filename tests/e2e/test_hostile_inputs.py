@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import TOKEN, LocalAltcraft
+from tests.e2e.conftest import add_campaigns, campaigns_file
 from tooling.pulumi_cli import TOOLS_BIN, Workspace
 from tooling.pulumi_env import REPO_ROOT
 
@@ -128,9 +129,8 @@ def test_after_a_killed_up_cancel_unlocks_and_the_next_up_converges_without_repe
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:
     ids = range(1000, 1040)
-    for campaign_id in ids:
-        altcraft.admin.add(campaign_id, f"Campaign {campaign_id}", "inactive")
-    stack.write("campaigns.yaml", "campaigns:\n" + "".join(f"  - {{id: {i}, active: true}}\n" for i in ids))
+    add_campaigns(altcraft, ids, "inactive")
+    stack.write("campaigns.yaml", campaigns_file(dict.fromkeys(ids, True)))
     stack.set_config("altcraft:maxChanges", "0")  # 40 calls, more than the default limit of 25
     altcraft.admin.add_fault("latency", "activate", seconds=0.3, times=-1)
     run = subprocess.Popen(

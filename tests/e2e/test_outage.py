@@ -6,6 +6,7 @@ import socket
 import time
 
 from tests.conftest import LocalAltcraft
+from tests.e2e.conftest import add_campaigns, campaigns_file
 from tooling.pulumi_cli import Workspace
 
 DEFAULT_RETRY_BUDGET_S = 60
@@ -21,9 +22,8 @@ def test_an_outage_fails_the_preview_within_the_budget_with_one_error(
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:
     ids = range(1000, 1300)
-    for campaign_id in ids:
-        altcraft.admin.add(campaign_id, f"Campaign {campaign_id}", "active")
-    stack.write("campaigns.yaml", "campaigns:\n" + "".join(f"  - {{id: {i}, active: true}}\n" for i in ids))
+    add_campaigns(altcraft, ids)
+    stack.write("campaigns.yaml", campaigns_file(dict.fromkeys(ids, True)))
     stack.up()
 
     url = f"http://127.0.0.1:{a_closed_port()}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import TOKEN, LocalAltcraft
+from tests.e2e.conftest import add_campaigns
 from tooling.pulumi_cli import Workspace, new_workspace
 from tooling.pulumi_env import REPO_ROOT
 
@@ -31,8 +32,7 @@ def campaigns(guarded: bool, off: range) -> str:
 
 
 def seed(altcraft: LocalAltcraft) -> None:
-    for campaign_id in range(1000, 1010):
-        altcraft.admin.add(campaign_id, f"Campaign {campaign_id}", "active")
+    add_campaigns(altcraft, range(1000, 1010))
 
 
 def test_a_compliant_production_stack_passes_and_a_small_change_draws_no_warning(
@@ -79,3 +79,18 @@ def test_turning_off_more_than_a_tenth_is_an_advisory_warning(tmp_path: Path, al
     assert "turns off (or adopts as off) 3 of 10 managed campaigns, more than 10%" in preview.stdout
     ws.run("up", "--yes", "--policy-pack", PACK)
     assert [altcraft.admin.states()[i] for i in range(1000, 1003)] == ["inactive"] * 3
+
+
+def test_a_pack_without_its_virtualenv_says_what_to_create(tmp_path: Path, altcraft: LocalAltcraft) -> None:
+    import shutil
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name in ("PulumiPolicy.yaml", "__main__.py", "requirements.txt"):
+        shutil.copy(REPO_ROOT / "policies" / name, pack / name)  # no venv/ beside them
+    ws = stack_named("production", tmp_path, altcraft)
+    result = ws.run("preview", "--policy-pack", str(pack), check=False)
+    shown = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"cannot start the plugin in {pack} with {pack}/venv/bin/python (No such file or directory)" in shown
+    assert "create the virtualenv its PulumiPolicy.yaml names" in shown and "Traceback" not in shown

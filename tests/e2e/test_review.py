@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from tests.conftest import LocalAltcraft
+from tests.e2e.conftest import add_campaigns, campaigns_file
 from tooling.pulumi_cli import Workspace
 from tooling.pulumi_env import REPO_ROOT
 
@@ -194,19 +195,16 @@ def test_preview_expect_no_changes_is_a_drift_watch(stack: Workspace, altcraft: 
 
 def test_three_hundred_campaigns_seven_changes_fit_on_a_screen(stack: Workspace, altcraft: LocalAltcraft) -> None:
     ids = range(1000, 1300)
-    for campaign_id in ids:
-        altcraft.admin.add(campaign_id, f"Campaign {campaign_id}", "active" if campaign_id % 2 else "inactive")
+    add_campaigns(altcraft, ids, lambda i: "active" if i % 2 else "inactive")
     entries = {i: bool(i % 2) for i in ids}
-    render = "campaigns:\n" + "".join(f"  - {{id: {i}, active: {str(a).lower()}}}\n" for i, a in entries.items())
-    stack.write("campaigns.yaml", render)
+    stack.write("campaigns.yaml", campaigns_file(entries))
     stack.up()
 
     changed = [1003, 1050, 1101, 1150, 1201, 1250, 1299]
     for campaign_id in changed:
         entries[campaign_id] = not entries[campaign_id]
     del entries[1100]  # a removal shifts nothing
-    render = "campaigns:\n" + "".join(f"  - {{id: {i}, active: {str(a).lower()}}}\n" for i, a in entries.items())
-    stack.write("campaigns.yaml", render)
+    stack.write("campaigns.yaml", campaigns_file(entries))
     preview = stack.preview("--diff")
     shown = preview.stdout + preview.stderr  # with --diff the CLI prints messages on stderr; a CI log shows both
     lines = shown.splitlines()

@@ -52,6 +52,20 @@ class Admin:
     def remove(self, campaign_id: int) -> None:
         self._request("DELETE", f"campaigns/{campaign_id}")
 
+    def set_clock(self, now: str) -> None:
+        """The stand-in's clock reads `now` (RFC 3339 with an offset) from here on; due dates apply."""
+        self._request("POST", "clock", {"now": now})
+
+    def advance_clock(self, seconds: float) -> None:
+        self._request("POST", "clock", {"advance_seconds": seconds})
+
+    def clock(self) -> str:
+        return self._request("GET", "clock")["now"]
+
+    def schedules(self) -> dict[int, dict[str, str]]:
+        """Pending dates by campaign id (not visible through the API, as the docs show none)."""
+        return {int(k): v for k, v in self._request("GET", "schedules").items()}
+
     def add_fault(self, kind: str, endpoint: str | None = None, **options: Any) -> None:
         """See altcraft_local.faults.Fault for the kinds and options."""
         self._request("POST", "faults", {"kind": kind, "endpoint": endpoint, **options})

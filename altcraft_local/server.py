@@ -12,6 +12,9 @@ Admin calls (not Altcraft; for tests, the demo and benchmarks, no token):
   POST /_admin/campaigns              add a campaign (body: id, name, state, ...)
   POST /_admin/campaigns/<id>         change state/name as a user in the web UI would
   DELETE /_admin/campaigns/<id>       make a campaign disappear
+  GET  /_admin/clock                  the stand-in's time
+  POST /_admin/clock                  set it: {"now": RFC 3339} or {"advance_seconds": n}
+  GET  /_admin/schedules              pending activation dates by campaign id
   GET/POST/DELETE /_admin/faults      list, add (body: altcraft_local.faults.Fault) or clear faults
 """
 
@@ -21,7 +24,8 @@ import json
 import socket
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -74,6 +78,7 @@ class AltcraftServer:
     def api(self, method: str, body: dict[str, Any], token: str | None) -> Any:
         store = self.store
         with store.lock:
+            store.tick()  # dates that came since the last call take effect first
             if method == "list":
                 store.authorize(token, method)
                 from_id = _int_param(body, "from_id", default=1)
@@ -92,7 +97,7 @@ class AltcraftServer:
             if method == "get_status":
                 return {"status": campaign["state"]}
             if method == "activate":
-                store.activate(campaign, _start_date(body))
+                store.activate(campaign, body)
             elif method == "deactivate":
                 store.deactivate(campaign)
             elif method == "completed":
@@ -117,17 +122,6 @@ def _int_param(body: dict[str, Any], key: str, default: int | None = None) -> in
     return value
 
 
-def _start_date(body: dict[str, Any]) -> datetime | None:
-    # The docs' table says activate_date, their example and tip say start_date: accept both.
-    raw = body.get("activate_date") or body.get("start_date")
-    if not raw:
-        return None
-    try:
-        return datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    except ValueError:
-        raise ApiError(400, f"Incorrect request: bad date {raw!r}") from None
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real API behind a proxy would
     server_version = "altcraft-local"
@@ -138,6 +132,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet; tests read counters instead
         pass
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header follows the stand-in's clock, as a real server's follows its own.
+        return format_datetime(self.altcraft.store.now(), usegmt=True)
 
     def do_POST(self) -> None:
         parts = urlsplit(self.path)
@@ -219,12 +217,21 @@ class _Handler(BaseHTTPRequestHandler):
             if parts == ["calls"] and verb == "GET":
                 with store.lock:
                     self._send(HTTPStatus.OK, dict(store.calls))
+            elif parts == ["clock"] and verb == "GET":
+                self._send(HTTPStatus.OK, {"now": self.altcraft.store.now().isoformat()})
+            elif parts == ["clock"] and verb == "POST":
+                self._set_clock(self._json_body() or {})
+            elif parts == ["schedules"] and verb == "GET":
+                with store.lock:
+                    store.tick()
+                    self._send(HTTPStatus.OK, {str(i): store.schedules[i] for i in sorted(store.schedules)})
             elif parts == ["calls", "reset"] and verb == "POST":
                 with store.lock:
                     store.calls.clear()
                 self._send(HTTPStatus.OK, {})
             elif parts == ["campaigns"] and verb == "GET":
                 with store.lock:
+                    store.tick()
                     self._send(HTTPStatus.OK, [store.campaigns[i] for i in sorted(store.campaigns)])
             elif parts == ["campaigns"] and verb == "POST":
                 self._send(HTTPStatus.OK, store.ui_add(self._json_body()))
@@ -247,6 +254,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(exc.code, {"error": exc.text})
         except (ValueError, KeyError, TypeError) as exc:
             self._send(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
+
+    def _set_clock(self, body: dict[str, Any]) -> None:
+        store = self.altcraft.store
+        if "now" in body:
+            moment = datetime.fromisoformat(str(body["now"]).replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                raise ValueError("clock: 'now' needs a time-zone offset")
+        else:
+            moment = store.now() + timedelta(seconds=float(body["advance_seconds"]))
+        store.set_clock(moment)
+        self._send(HTTPStatus.OK, {"now": store.now().isoformat()})
 
     def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         self._send_raw(status, json.dumps(payload).encode(), "application/json; charset=utf-8", headers)

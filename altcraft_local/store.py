@@ -14,7 +14,7 @@ import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,25 @@ class ApiError(Exception):
         self.text = text
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def now_iso(moment: datetime | None = None) -> str:
+    return (moment or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_date(raw: Any, key: str) -> datetime | None:
+    """An activation date from a request: empty or missing is None (now); else RFC 3339 with an offset."""
+    if raw is None or raw == "":
+        return None
+    try:
+        moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, f"Incorrect request: {key} {raw!r} is not an RFC 3339 date") from None
+    if moment.tzinfo is None:
+        raise ApiError(400, f"Incorrect request: {key} {raw!r} has no time-zone offset")
+    return moment
+
+
+# What each scheduled date does, and from which states (a date reached in another state does nothing).
+_EVENTS = (("activate_at", "active", ("waiting",)), ("deactivate_at", "inactive", ("active",)))
 
 
 def full_campaign(seed: dict[str, Any]) -> dict[str, Any]:
@@ -100,16 +117,62 @@ class Store:
             campaign = full_campaign(item)
             self.campaigns[campaign["id"]] = campaign
         self._raw_tokens = data.get("tokens", {})
+        # Pending dates by campaign id: {"activate_at"|"deactivate_at"|"complete_at": RFC 3339}.
+        self.schedules: dict[int, dict[str, str]] = {int(k): v for k, v in data.get("schedules", {}).items()}
+        self.clock_offset = timedelta(seconds=float(data.get("clock_offset_seconds", 0)))
         self.save()
 
     # -- persistence ---------------------------------------------------------------------
 
     def save(self) -> None:
         with self.lock:
-            data = {"tokens": self._raw_tokens, "campaigns": [self.campaigns[i] for i in sorted(self.campaigns)]}
+            data = {
+                "tokens": self._raw_tokens,
+                "campaigns": [self.campaigns[i] for i in sorted(self.campaigns)],
+                "schedules": {str(i): self.schedules[i] for i in sorted(self.schedules)},
+                "clock_offset_seconds": self.clock_offset.total_seconds(),
+            }
             tmp = self.path.with_name(self.path.name + ".tmp")
             tmp.write_text(json.dumps(data, separators=(",", ":")))
             os.replace(tmp, self.path)
+
+    # -- the clock and scheduled dates -----------------------------------------------------
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.clock_offset
+
+    def set_clock(self, moment: datetime) -> None:
+        """From now on the stand-in's clock reads `moment` (and runs on from there)."""
+        with self.lock:
+            self.clock_offset = moment - datetime.now(UTC)
+            self.tick()
+            self.save()
+
+    def tick(self) -> None:
+        """Apply every scheduled date that has come, in time order, as Altcraft would have."""
+        with self.lock:
+            now = self.now()
+            for campaign_id in sorted(self.schedules):
+                pending = self.schedules[campaign_id]
+                due = sorted((datetime.fromisoformat(at), key) for key, at in pending.items())
+                came = [(moment, key) for moment, key in due if moment <= now]
+                for moment, key in came:
+                    del pending[key]
+                    self._scheduled(self.campaigns.get(campaign_id), key, moment)
+                if not pending or campaign_id not in self.campaigns:
+                    del self.schedules[campaign_id]
+                if came:
+                    self.save()
+
+    def _scheduled(self, campaign: dict[str, Any] | None, key: str, moment: datetime) -> None:
+        if campaign is None or campaign["state"] in TERMINAL:
+            return
+        if key == "complete_at":
+            self._set(campaign, "completed", user="scheduler", at=moment)
+            return
+        for event, state, sources in _EVENTS:
+            if key == event and campaign["state"] in sources:
+                self._set(campaign, state, user="scheduler", at=moment)
 
     # -- auth ----------------------------------------------------------------------------
 
@@ -137,14 +200,29 @@ class Store:
         chosen = [self.campaigns[i] for i in ids if state is None or self.campaigns[i]["state"] == state]
         return chosen[:limit]
 
-    def activate(self, campaign: dict[str, Any], start: datetime | None) -> None:
+    def activate(self, campaign: dict[str, Any], body: dict[str, Any]) -> None:
         state = campaign["state"]
         if state in TERMINAL:
             raise ApiError(400, f"Campaign {campaign['id']} is {state} and cannot be activated")
         if state == "cloning":
             raise ApiError(400, f"Campaign {campaign['id']} is being cloned")
-        in_future = start is not None and start > datetime.now(UTC)
-        self._set(campaign, "waiting" if in_future else "active")
+        # The docs' table says activate_date, their example and tip start_date: accept both.
+        key = "activate_date" if body.get("activate_date") else "start_date"
+        start = parse_date(body.get(key), key)
+        until = parse_date(body.get("deactivate_date"), "deactivate_date")
+        complete = parse_date(body.get("completed_date"), "completed_date")
+        waits = start is not None and start > self.now()
+        begins = start if waits and start is not None else self.now()
+        for name, moment in (("deactivate_date", until), ("completed_date", complete)):
+            if moment is not None and moment <= begins:
+                raise ApiError(400, f"Incorrect request: {name} must be after the activation")
+        pending = {"activate_at": start if waits else None, "deactivate_at": until, "complete_at": complete}
+        self.schedules.pop(campaign["id"], None)  # a new activation replaces the previous dates
+        dates = {k: v.astimezone(UTC).isoformat() for k, v in pending.items() if v is not None}
+        if dates:
+            self.schedules[campaign["id"]] = dates
+        self._set(campaign, "waiting" if waits else "active")
+        self.save()
 
     def deactivate(self, campaign: dict[str, Any]) -> None:
         state = campaign["state"]
@@ -152,18 +230,24 @@ class Store:
             raise ApiError(400, f"Campaign {campaign['id']} is {state} and cannot be deactivated")
         if state == "cloning":
             raise ApiError(400, f"Campaign {campaign['id']} is being cloned")
+        self._cancel_dates(campaign)
         self._set(campaign, "inactive")
 
     def complete(self, campaign: dict[str, Any]) -> None:
         if campaign["state"] == "deleted":
             raise ApiError(400, f"Campaign {campaign['id']} is deleted")
+        self._cancel_dates(campaign)
         self._set(campaign, "completed")
 
-    def _set(self, campaign: dict[str, Any], state: str, user: str = "api.user") -> None:
+    def _cancel_dates(self, campaign: dict[str, Any]) -> None:
+        if self.schedules.pop(campaign["id"], None) is not None:
+            self.save()
+
+    def _set(self, campaign: dict[str, Any], state: str, user: str = "api.user", at: datetime | None = None) -> None:
         if campaign["state"] != state:
             campaign["state"] = state
             campaign["is_delete"] = state == "deleted"
-            campaign["updatetime"] = now_iso()
+            campaign["updatetime"] = now_iso(at or self.now())
             campaign["updated_user"] = user
             self.save()
 
@@ -175,6 +259,7 @@ class Store:
             if "state" in changes:
                 if changes["state"] not in STATES:
                     raise ApiError(400, f"unknown state {changes['state']!r}")
+                self._cancel_dates(campaign)  # a state set by hand overrides what was scheduled
                 self._set(campaign, changes["state"], user="web.ui")
             if "name" in changes:
                 campaign["name"] = str(changes["name"])
@@ -192,6 +277,7 @@ class Store:
         with self.lock:
             self.find(campaign_id)
             del self.campaigns[campaign_id]
+            self.schedules.pop(campaign_id, None)
             self.save()
 
 

@@ -12,8 +12,11 @@ import contextlib
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +25,7 @@ import requests
 from provider import transport
 from provider.errors import UserFacingError
 from provider.retry import TRANSIENT_STATUS, RetryPolicy, TransientFailure, parse_retry_after
+from provider.schedule import Schedule
 
 API_PREFIX = "/api/v1.1"
 # (connect timeout, deadline of a whole attempt) in seconds.
@@ -32,8 +36,8 @@ MAX_LISTED_CAMPAIGNS = 1_000_000
 
 STATES = ("cloning", "inactive", "waiting", "active", "completed", "deleted")
 TERMINAL_STATES = ("completed", "deleted")
-# The state each write leaves a campaign in (activate with an empty start date means "now").
-SETTLED_STATE = {"activate": "active", "deactivate": "inactive", "completed": "completed"}
+# A server clock further off than this is not believed (a garbage Date header, a broken proxy).
+MAX_CLOCK_SKEW = timedelta(days=366)
 
 ERROR_BAD_REQUEST = 400
 ERROR_BAD_TOKEN = 401
@@ -136,6 +140,9 @@ class AltcraftClient:
         # this process fails at once with the same message instead of redoing the whole cycle.
         self._fatal: AltcraftError | None = None
         self._fatal_lock = threading.Lock()
+        # Altcraft's clock minus ours, from the Date header of its last answer: windows are read
+        # with the clock Altcraft flips campaigns by, not the runner's.
+        self._clock_offset: timedelta | None = None
 
     def __repr__(self) -> str:  # never show the token
         return f"AltcraftClient({self.redact(self.base_url)!r})"
@@ -199,16 +206,37 @@ class AltcraftClient:
             f"(more than {MAX_LISTED_CAMPAIGNS:,} campaigns); stopping"
         )
 
-    def activate(self, campaign_id: int) -> None:
-        # An empty start date means "now" (docs: activate tip); both spellings are sent.
-        payload = {"id": campaign_id, "start_date": "", "activate_date": ""}
-        self._write("activate", payload, campaign_id)
+    def activate(
+        self, campaign_id: int, schedule: Schedule | None = None, settled: tuple[str, ...] = ("active",)
+    ) -> None:
+        """Activate now, or at `schedule.active_from`, with the scheduled deactivation and completion.
+
+        The docs' table names the start `activate_date`, their example and tip `start_date`: both
+        are sent. An empty start means now. Dates go as RFC 3339 in UTC (the form the docs show).
+        `settled`: the states that show an activation lost in transit landed (none: look cannot tell).
+        """
+        schedule = schedule or Schedule()
+        start = _wire_time(schedule.active_from)
+        payload: dict[str, Any] = {"id": campaign_id, "start_date": start, "activate_date": start}
+        if schedule.active_until is not None:
+            payload["deactivate_date"] = _wire_time(schedule.active_until)
+        if schedule.complete_at is not None:
+            payload["completed_date"] = _wire_time(schedule.complete_at)
+        self._write("activate", payload, campaign_id, settled)
 
     def deactivate(self, campaign_id: int) -> None:
-        self._write("deactivate", {"id": campaign_id}, campaign_id)
+        self._write("deactivate", {"id": campaign_id}, campaign_id, ("inactive",))
 
     def complete(self, campaign_id: int) -> None:
-        self._write("completed", {"id": campaign_id}, campaign_id)
+        self._write("completed", {"id": campaign_id}, campaign_id, ("completed",))
+
+    def now(self) -> datetime:
+        """The time by Altcraft's clock (the Date header of its last answer), else by ours."""
+        return datetime.now(UTC) + (self._clock_offset or timedelta(0))
+
+    def clock_offset(self) -> timedelta | None:
+        """Altcraft's clock minus ours, once an answer carried a believable Date header."""
+        return self._clock_offset
 
     # -- transport -----------------------------------------------------------------------
 
@@ -218,11 +246,11 @@ class AltcraftClient:
         with self._remember_fatal():
             return self._retry.run(lambda: self._attempt(method, payload, campaign_id))
 
-    def _write(self, method: str, payload: dict[str, Any], campaign_id: int) -> None:
+    def _write(self, method: str, payload: dict[str, Any], campaign_id: int, settled: tuple[str, ...]) -> None:
         """A write that failed in transit may still have landed: look before sending it again."""
 
         def landed() -> bool | None:
-            return True if self.get_status(campaign_id) == SETTLED_STATE[method] else None
+            return True if settled and self.get_status(campaign_id) in settled else None
 
         self._raise_if_fatal()
         with self._remember_fatal():
@@ -299,6 +327,7 @@ class AltcraftClient:
 
     def _unwrap(self, answer: transport.Answer, about: str, campaign_id: int | None) -> Any:
         status = answer.status
+        self._read_clock(answer.headers.get("Date"))
         retry_after = parse_retry_after(answer.headers.get("Retry-After"))
         try:
             body = json.loads(answer.body)
@@ -344,6 +373,18 @@ class AltcraftClient:
             return NotFound(f"{what} was not found in Altcraft ({detail})", code=code, http_status=status)
         return AltcraftError(f"Altcraft refused {about} ({detail})", code=code, http_status=status)
 
+    def _read_clock(self, header: str | None) -> None:
+        try:
+            server = parsedate_to_datetime(header) if header else None
+        except (TypeError, ValueError):
+            server = None
+        if server is None or server.tzinfo is None:
+            return
+        # Date has whole seconds: take the answer to be from the middle of its second.
+        offset = server + timedelta(milliseconds=500) - datetime.fromtimestamp(time.time(), UTC)
+        if abs(offset) < MAX_CLOCK_SKEW:
+            self._clock_offset = offset
+
     def redact(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
 
@@ -364,6 +405,13 @@ def parse_campaign(item: Any, expected_id: int | None) -> Campaign:
         raise MalformedResponse(f"Altcraft returned {label} without a name")
     state = _checked_state(item.get("state"), campaign_id, "its state")
     return Campaign(id=campaign_id, name=valid_unicode(name), state=state)
+
+
+def _wire_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    utc = moment.astimezone(UTC)
+    return utc.isoformat(timespec="milliseconds" if utc.microsecond else "seconds").replace("+00:00", "Z")
 
 
 def valid_unicode(text: str) -> str:

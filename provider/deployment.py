@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from provider.reconcile import DEFAULT_ON_REMOVE
+from provider.reconcile import DEFAULT_ON_REMOVE, Intent
 from provider.review import Deployed
+from provider.schedule import Schedule, TimeError
 
 CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
 READ_STACK_RESOURCE_OUTPUTS = "pulumi:pulumi:readStackResourceOutputs"
@@ -45,7 +46,16 @@ def from_outputs(outputs: Mapping[str, Any]) -> Deployed | None:
     if not isinstance(campaign_id, int | float) or isinstance(campaign_id, bool):
         return None
     on_remove = outputs.get("on_remove") or DEFAULT_ON_REMOVE
-    return Deployed(int(campaign_id), desired_active_of(outputs), on_remove, protect=outputs.get("protect") is True)
+    return Deployed(int(campaign_id), intent_of(outputs), on_remove, protect=outputs.get("protect") is True)
+
+
+def intent_of(outputs: Mapping[str, Any]) -> Intent:
+    """What the campaigns file declared for this campaign at its last deploy (its recorded outputs)."""
+    try:
+        schedule = Schedule.from_text(outputs)
+    except TimeError:  # not written by this version: treat as no dates, so they are sent again
+        schedule = Schedule()
+    return Intent(desired_active_of(outputs), schedule, outputs.get("completed") is True)
 
 
 def desired_active_of(outputs: Mapping[str, Any]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from datetime import timedelta
 from typing import Any, NoReturn
 
 import pulumi
@@ -19,14 +20,15 @@ from pulumi.runtime.config import is_config_secret
 from provider.deployment import last_deployment
 from provider.errors import UserFacingError
 from provider.live_view import LiveView
-from provider.reconcile import satisfies
+from provider.reconcile import Desired, satisfies
 from provider.resource import Campaign
-from provider.review import over_limit, review
+from provider.review import clock_line, over_limit, review
 from provider.settings import Settings, max_changes
-from provider.spec import CampaignSpec, SpecError, load_campaigns
+from provider.spec import SpecError, load_campaigns
 
 CAMPAIGNS_FILE_KEY = "campaignsFile"
 DEFAULT_CAMPAIGNS_FILE = "campaigns.yaml"
+CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
 
 
 def run() -> None:
@@ -36,9 +38,15 @@ def run() -> None:
         settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret)
         limit = max_changes(stack_config, os.environ)  # every setting checked before any network
         client = settings.client()
-        found = review(specs, LiveView(client).get, last_deployment())
+        found = review(specs, LiveView(client).get, last_deployment(), client.now)
     except UserFacingError as error:
         fail(str(error))
+    skew = client.clock_offset()
+    if skew is not None and abs(skew) > CLOCK_SKEW_WORTH_SAYING:
+        pulumi.log.warn(
+            f"Altcraft's clock is {skew.total_seconds():+.0f}s from this machine's; windows are read by "
+            "Altcraft's clock, the one it starts and stops campaigns by"
+        )
     where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {pulumi.get_stack()})"
     if found.problems:
         fail(f"{SpecError(path, found.problems)}\n(checked against {where})")
@@ -46,21 +54,25 @@ def run() -> None:
     if too_many:
         fail(f"{path}: {too_many}\n(checked against {where})")
     # Worded for any command that runs the program (refresh and destroy do, with --run-program).
-    count = len(found.writes)
+    count = found.calls
     if count:
         pulumi.log.info(f"`pulumi up` would send {count} call{'s' if count > 1 else ''} to {where}:")
     elif found.kept:
         pulumi.log.info(f"{where}: `pulumi up` would send no calls")
     else:
         pulumi.log.info(f"{where} matches {path}: `pulumi up` would send no calls")
-    for write in found.writes:
-        pulumi.log.info(write.line())
+    if found.now is not None and any(spec.schedule for spec in specs):
+        pulumi.log.info(clock_line(found.now))
+    for write in found.writes:  # an irreversible call stands out as a warning
+        (pulumi.log.warn if write.irreversible else pulumi.log.info)(write.line())
+    for note in found.notes:
+        pulumi.log.warn(note)
     if found.kept:
         pulumi.log.info("Changed in Altcraft outside the file, and kept (drift: keep):")
     for kept in found.kept:
         pulumi.log.info(kept.line())
-    campaigns = [Campaign(spec) for spec in specs]
-    pulumi.export("campaigns", stack_summary(specs, campaigns))
+    campaigns = [Campaign(desired) for desired in found.desired]
+    pulumi.export("campaigns", stack_summary(found.desired, campaigns))
 
 
 def stack_config(key: str) -> str | None:
@@ -75,7 +87,7 @@ def fail(message: str) -> NoReturn:
     sys.exit(32)
 
 
-def stack_summary(specs: list[CampaignSpec], campaigns: list[Campaign]) -> dict[str, Any]:
+def stack_summary(desired: list[Desired], campaigns: list[Campaign]) -> dict[str, Any]:
     """Counts, plus the campaigns whose recorded state is not what the file asks for.
 
     Not a list of every campaign: that grew with the account, buried a pull request's few changes
@@ -83,11 +95,12 @@ def stack_summary(specs: list[CampaignSpec], campaigns: list[Campaign]) -> dict[
     """
     states = pulumi.Output.all(*[campaign.state for campaign in campaigns])
     return {
-        "managed": len(specs),
+        "managed": len(desired),
         "states": states.apply(lambda known: dict(sorted(Counter(known).items()))),
-        "not_in_desired_state": states.apply(lambda known: not_in_desired_state(specs, known)),
+        "not_in_desired_state": states.apply(lambda known: not_in_desired_state(desired, known)),
     }
 
 
-def not_in_desired_state(specs: list[CampaignSpec], states: list[str]) -> dict[str, str]:
-    return {str(spec.id): state for spec, state in zip(specs, states, strict=True) if not satisfies(state, spec.active)}
+def not_in_desired_state(desired: list[Desired], states: list[str]) -> dict[str, str]:
+    pairs = zip(desired, states, strict=True)
+    return {str(entry.campaign_id): state for entry, state in pairs if not satisfies(state, entry.target or "off")}

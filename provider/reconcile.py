@@ -1,32 +1,47 @@
 """What to do to make one live campaign match its desired state. No I/O.
 
-The rules: `active: true` needs the live state `active`; `active: false` is satisfied by any
-other state (`waiting` is scheduled, so not active yet). `completed` and `deleted` are terminal:
-nothing can activate them again.
+The rules: the file's entry becomes a target for this run (`provider.schedule.target`: active,
+waiting for a window, inactive, off or completed), and `satisfies` says which live states meet it:
+`active` and `waiting` and `completed` need exactly that state; `off` (a plain `active: false`)
+takes any state but `active` (a `waiting` someone scheduled in the web UI is left alone);
+`inactive` takes neither `active` nor `waiting` (a window this tool scheduled is cancelled).
+`completed` and `deleted` are terminal: nothing can activate them again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from provider.client import SETTLED_STATE, Campaign
+from provider.client import Campaign
 from provider.errors import UserFacingError
+from provider.schedule import Schedule, Target
 
 if TYPE_CHECKING:
     from provider.spec import CampaignSpec
 
-Action = Literal["activate", "deactivate"]
+Method = Literal["activate", "deactivate", "completed"]
 # Why `pulumi up` would send a call: a new entry (adopt), an entry the file changed since the last
 # deploy (change), a campaign changed in Altcraft outside the file (drift), a removed entry (remove).
 Cause = Literal["adopt", "change", "drift", "remove"]
 CAUSES: tuple[Cause, ...] = ("adopt", "change", "drift", "remove")
 DEFAULT_ON_REMOVE = "retain"
 DEFAULT_DRIFT = "revert"
+# Targets a call cannot reach on a completed or deleted campaign.
+_NEEDS_LIFE = ("active", "waiting")
 
 
 class CampaignError(UserFacingError):
     """A campaign cannot be brought to its desired state; the message names it."""
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the file declares for one campaign; a deployment records it to tell change from drift."""
+
+    active: bool
+    schedule: Schedule = field(default_factory=Schedule)
+    completed: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,9 +52,20 @@ class Desired:
     on_remove: str = DEFAULT_ON_REMOVE
     drift: str = DEFAULT_DRIFT  # revert | keep: what up does with a change made outside the file
     protect: bool = False  # Pulumi's protect; recorded so that the review knows a removal will be refused
+    schedule: Schedule = field(default_factory=Schedule)
+    completed: bool = False
+    target: Target | None = None  # what this run asks for; None: plain `active` (active or off)
+
+    def __post_init__(self) -> None:
+        if self.target is None:
+            object.__setattr__(self, "target", default_target(self.active, self.completed))
+
+    @property
+    def intent(self) -> Intent:
+        return Intent(self.active, self.schedule, self.completed)
 
     @classmethod
-    def from_spec(cls, spec: CampaignSpec) -> Desired:
+    def from_spec(cls, spec: CampaignSpec, target: Target | None = None) -> Desired:
         return cls(
             spec.id,
             spec.active,
@@ -47,7 +73,38 @@ class Desired:
             on_remove=spec.on_remove,
             drift=spec.drift,
             protect=spec.protect,
+            schedule=spec.schedule,
+            completed=spec.completed,
+            target=target,
         )
+
+
+def default_target(active: bool, completed: bool) -> Target:
+    """The target of an entry without a window: what its keys say whatever the time."""
+    return "completed" if completed else "active" if active else "off"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call to Altcraft. `schedule` holds the dates an activation sends (none: activate now);
+    `settled` are the states that show it landed (empty: the state cannot tell, e.g. new dates)."""
+
+    method: Method
+    schedule: Schedule = field(default_factory=Schedule)
+    settled: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What converging one campaign takes: the calls in order and the state they leave it in."""
+
+    calls: tuple[Call, ...]
+    after: str
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        # A window that opens while `up` runs: Altcraft activates at once instead of waiting.
+        return ("waiting", "active") if self.after == "waiting" else (self.after,)
 
 
 def describe(campaign: Campaign) -> str:
@@ -63,48 +120,82 @@ def check_name(desired: Desired, live: Campaign) -> None:
         )
 
 
-def satisfies(state: str, active: bool) -> bool:
-    """Whether a live state meets `active`: true needs `active`; false takes any other state."""
-    return (state == "active") == active
+def satisfies(state: str, target: Target) -> bool:
+    """Whether a live state meets this run's target (see the module's docstring)."""
+    if target == "off":
+        return state != "active"
+    if target == "inactive":
+        return state not in ("active", "waiting")
+    return state == target
 
 
-def plan(desired: Desired, live: Campaign, deployed_active: bool | None = None) -> Action | None:
-    """The one call that converges `live` to `desired`, or None when none is due.
+def plan(desired: Desired, live: Campaign, deployed: Intent | None = None) -> Steps | None:
+    """The calls that converge `live` to `desired`, or None when none is due.
 
-    `deployed_active` is what the file asked for at the last deploy (None: a new entry). With
+    `deployed` is what the file declared at the last deploy (None: a new entry). With
     `drift: keep`, a campaign changed outside the file is left as it is until the file changes.
     """
     check_name(desired, live)
-    if desired.active and live.terminal:
+    target = desired.target or default_target(desired.active, desired.completed)
+    if target in _NEEDS_LIFE and live.terminal:
         raise CampaignError(
             f"{describe(live)} is {live.state} in Altcraft and cannot be activated: "
             "completion is irreversible. Set `active: false` for it, or remove it from the campaigns file. "
             "No activate call was sent."
         )
-    if satisfies(live.state, desired.active) or drift_kept(desired, live, deployed_active):
+    if target == "completed" and live.state == "deleted":
+        raise CampaignError(
+            f"{describe(live)} is deleted in Altcraft and cannot be completed. Remove it from the campaigns "
+            "file. No call was sent."
+        )
+    if drift_kept(desired, live, deployed):
         return None
-    return "activate" if desired.active else "deactivate"
+    # New dates (or dates dropped from the file) need a new activation even where the state is right.
+    resend = target in _NEEDS_LIFE and (deployed.schedule if deployed else Schedule()) != desired.schedule
+    if satisfies(live.state, target) and not resend:
+        return None
+    return _steps(target, desired.schedule, live.state)
 
 
-def drift_kept(desired: Desired, live: Campaign, deployed_active: bool | None) -> bool:
+def _steps(target: Target, schedule: Schedule, state: str) -> Steps:
+    if target == "completed":
+        return Steps((Call("completed", settled=("completed",)),), "completed")
+    if target in ("inactive", "off"):
+        return Steps((Call("deactivate", settled=("inactive",)),), "inactive")
+    if target == "active":  # now, with the dates still ahead (an empty activate_date means now)
+        dates = Schedule(active_until=schedule.active_until, complete_at=schedule.complete_at)
+        return Steps((Call("activate", dates, () if state == "active" else ("active",)),), "active")
+    # waiting: an active campaign must stop now, then wait for its window (documented transitions
+    # only: whether an activation with a future date stops a running campaign is not documented).
+    first = (Call("deactivate", settled=("inactive",)),) if state == "active" else ()
+    settled = () if state == "waiting" else ("waiting", "active")
+    return Steps((*first, Call("activate", schedule, settled)), "waiting")
+
+
+def drift_kept(desired: Desired, live: Campaign, deployed: Intent | None) -> bool:
     """True when `drift: keep` holds back a call: Altcraft differs, but the file has not changed since."""
-    return desired.drift == "keep" and deployed_active == desired.active and not satisfies(live.state, desired.active)
+    target = desired.target or default_target(desired.active, desired.completed)
+    return (
+        desired.drift == "keep"
+        and deployed is not None
+        and deployed == desired.intent
+        and not satisfies(live.state, target)
+    )
 
 
-def plan_removal(on_remove: str, live: Campaign) -> Action | None:
-    """What removing the entry does: `retain` leaves the campaign alone, `deactivate` turns it off."""
-    if on_remove == "deactivate" and live.active:
-        return "deactivate"
+def plan_removal(on_remove: str, live: Campaign, scheduled: bool = False) -> Steps | None:
+    """What removing the entry does: `retain` leaves the campaign alone, `deactivate` turns it off
+    (and cancels a window this tool scheduled: `scheduled`)."""
+    if on_remove != "deactivate":
+        return None
+    if live.active or (scheduled and live.state == "waiting"):
+        return _steps("inactive", Schedule(), live.state)
     return None
 
 
-def cause_of(desired_active: bool, deployed_active: bool | None) -> Cause:
-    """Why a call is needed for an entry in the file. `deployed_active` is what the file asked for at
-    the last deploy (None: the entry is new). The file changed since then, or Altcraft did."""
-    if deployed_active is None:
+def cause_of(intent: Intent, deployed: Intent | None) -> Cause:
+    """Why a call is needed for an entry in the file. `deployed` is what the file declared at the
+    last deploy (None: the entry is new). The file changed since then, or Altcraft did."""
+    if deployed is None:
         return "adopt"
-    return "change" if deployed_active != desired_active else "drift"
-
-
-def expected_state(action: Action) -> str:
-    return SETTLED_STATE[action]
+    return "change" if deployed != intent else "drift"

@@ -28,7 +28,7 @@ from pulumi.dynamic import (
 from provider import error_display, state_size
 from provider.client import AltcraftClient, NotFound
 from provider.client import Campaign as LiveCampaign
-from provider.deployment import desired_active_of
+from provider.deployment import desired_active_of, intent_of
 from provider.live_view import LiveView
 from provider.pickle_guard import restore_pickler
 from provider.reconcile import (
@@ -36,23 +36,28 @@ from provider.reconcile import (
     DEFAULT_ON_REMOVE,
     CampaignError,
     Desired,
+    Intent,
+    Steps,
+    default_target,
     describe,
-    expected_state,
     plan,
     plan_removal,
+    satisfies,
 )
+from provider.schedule import KEYS as TIME_KEYS
+from provider.schedule import TARGETS, Schedule, TimeError
 from provider.settings import Settings
-from provider.spec import CampaignSpec
 
 error_display.install()
 state_size.install()
 
 ON_REMOVE_CHOICES = ("retain", "deactivate")
 DRIFT_CHOICES = ("revert", "keep")
-# Inputs whose change is an in-place update; a different campaign id is a different campaign.
-UPDATE_KEYS = ("active", "expected_name", "on_remove", "drift", "protect")
+# Settings whose change is an in-place update (with `active`, the window, and a live state that
+# misses this run's target); a different campaign id is a different campaign.
+UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed")
 # Inputs left out of the state when they hold their default (every key costs bytes per campaign).
-INPUT_DEFAULTS = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "protect": False}
+INPUT_DEFAULTS = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "protect": False, "completed": False}
 
 
 class CampaignProvider(ResourceProvider):
@@ -111,11 +116,24 @@ class CampaignProvider(ResourceProvider):
         expected_name = news.get("expected_name")
         if expected_name is not None and not isinstance(expected_name, str):
             failures.append(CheckFailure("expected_name", "must be a string"))
+        if not isinstance(news.get("completed", False), bool):
+            failures.append(CheckFailure("completed", "must be true or false"))
+        if news.get("target", "active") not in TARGETS:
+            failures.append(CheckFailure("target", f"must be one of {', '.join(TARGETS)}"))
+        for key in TIME_KEYS:
+            try:
+                Schedule.from_text({key: news.get(key)})
+            except TimeError as error:
+                failures.append(CheckFailure(key, str(error)))
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        # olds are the last outputs: `active` there is the live state as last seen (or refreshed).
+        # olds are the last outputs: `state` there is the live state as last seen (or refreshed).
         changed = [key for key in UPDATE_KEYS if _with_default(olds, key) != _with_default(news, key)]
+        if not satisfies(str(olds.get("state")), _desired(news).target or "off"):
+            changed.append("active")  # drift, a file change, or a window that opened or closed
+        if _schedule(olds) != _schedule(news):
+            changed.append("schedule")  # new dates need a new activation; another offset does not
         # The file changed to what Altcraft already is: no call, but the state must record the new
         # desired value, or a later change in the web UI would look like the file's own change.
         if desired_active_of(olds) != news.get("active"):
@@ -128,7 +146,7 @@ class CampaignProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
         desired = _desired(props)
-        live = self._converge(desired, self._live(desired.campaign_id, adopting=True), deployed_active=None)
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=True), deployed=None)
         return CreateResult(id_=str(desired.campaign_id), outs=_outputs(desired, live))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -144,7 +162,7 @@ class CampaignProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = _desired(news)
-        live = self._converge(desired, self._live(desired.campaign_id, adopting=False), desired_active_of(olds))
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=False), intent_of(olds))
         return UpdateResult(outs=_outputs(desired, live))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -155,9 +173,9 @@ class CampaignProvider(ResourceProvider):
             live = self.view().get(int(id_))
         except NotFound:
             return
-        action = plan_removal(on_remove, live)
-        if action is not None:
-            self._write(action, live)
+        steps = plan_removal(on_remove, live, scheduled=bool(_schedule(props)))
+        if steps is not None:
+            self._apply(steps, live)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -168,21 +186,25 @@ class CampaignProvider(ResourceProvider):
             hint = "check the id in the campaigns file" if adopting else "it was removed from Altcraft"
             raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
 
-    def _converge(self, desired: Desired, live: LiveCampaign, deployed_active: bool | None) -> LiveCampaign:
-        action = plan(desired, live, deployed_active)
-        return live if action is None else self._write(action, live)
+    def _converge(self, desired: Desired, live: LiveCampaign, deployed: Intent | None) -> LiveCampaign:
+        steps = plan(desired, live, deployed)
+        return live if steps is None else self._apply(steps, live)
 
-    def _write(self, action: str, live: LiveCampaign) -> LiveCampaign:
+    def _apply(self, steps: Steps, live: LiveCampaign) -> LiveCampaign:
         client = self.client()
-        if action == "activate":
-            client.activate(live.id)
-        else:
-            client.deactivate(live.id)
+        for call in steps.calls:
+            if call.method == "activate":
+                client.activate(live.id, call.schedule, call.settled)
+            elif call.method == "deactivate":
+                client.deactivate(live.id)
+            else:
+                client.complete(live.id)
         state = client.get_status(live.id)
         now = LiveCampaign(id=live.id, name=live.name, state=state)
         self.view().record(now)
-        if state != expected_state(action):
-            raise CampaignError(f"{describe(live)}: Altcraft accepted {action} but the campaign is now {state!r}")
+        if state not in steps.accepted:
+            sent = ", then ".join(call.method for call in steps.calls)
+            raise CampaignError(f"{describe(live)}: Altcraft accepted {sent} but the campaign is now {state!r}")
         return now
 
 
@@ -195,14 +217,25 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) else None
 
 
+def _schedule(props: dict[str, Any]) -> Schedule:
+    try:
+        return Schedule.from_text(props)
+    except TimeError:  # check() refuses these in inputs; an old state's odd value means no dates
+        return Schedule()
+
+
 def _desired(props: dict[str, Any]) -> Desired:
+    target = props.get("target")
     return Desired(
         campaign_id=int(props["campaign_id"]),
-        active=bool(props["active"]),
+        active=bool(props.get("active")),
         expected_name=props.get("expected_name"),
         on_remove=props.get("on_remove") or DEFAULT_ON_REMOVE,
         drift=props.get("drift") or DEFAULT_DRIFT,
         protect=bool(props.get("protect", False)),
+        schedule=_schedule(props),
+        completed=props.get("completed") is True,
+        target=target if target in TARGETS else None,  # the program reads the window, with Altcraft's clock
     )
 
 
@@ -217,6 +250,11 @@ def _inputs(desired: Desired) -> dict[str, Any]:
         inputs["protect"] = True
     if desired.expected_name is not None:
         inputs["expected_name"] = desired.expected_name
+    inputs.update(desired.schedule.as_text())
+    if desired.completed:
+        inputs["completed"] = True
+    if desired.target != default_target(desired.active, desired.completed):
+        inputs["target"] = desired.target
     return inputs
 
 
@@ -234,11 +272,10 @@ class Campaign(Resource, module="altcraft", name="Campaign"):
     state: pulumi.Output[str]
     name: pulumi.Output[str]
 
-    def __init__(self, spec: CampaignSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, desired: Desired, opts: pulumi.ResourceOptions | None = None) -> None:
         restore_pickler()
-        desired = Desired.from_spec(spec)
         # Outputs exist as attributes only for keys declared here, hence state and name.
         props: dict[str, Any] = {**_inputs(desired), "state": None, "name": None}
-        if spec.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails
+        if desired.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True))
-        super().__init__(CampaignProvider(), f"campaign-{spec.id}", props, opts)
+        super().__init__(CampaignProvider(), f"campaign-{desired.campaign_id}", props, opts)

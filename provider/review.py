@@ -6,9 +6,13 @@ completed campaign) stops the run before any write, new and managed entries alik
 `pulumi up` would send is described in one line with its cause:
 
     campaign 18 Black Friday: inactive -> active (adopt)
+    campaign 19 Cyber Monday: inactive -> waiting (change) [from 2026-11-30T00:00:00+03:00, until ...]
+    campaign 30 Summer 2025: inactive -> completed (change, irreversible)
 
-That line is the contract between the preview and `python -m provider summary`, which reads it back
-from `pulumi preview --json`; `Write.line` and `Write.parse` are its only writer and reader.
+Windows are read at `now`, Altcraft's own clock, so a preview run days after the pull request
+says what `pulumi up` would do then. That line is the contract between the preview and
+`python -m provider summary`, which reads it back from `pulumi preview --json`; `Write.line` and
+`Write.parse` are its only writer and reader.
 No I/O here: `lookup` reads live campaigns (the program's one listing), `deployed` is what the last
 deployment recorded.
 """
@@ -18,20 +22,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from provider.client import SETTLED_STATE, STATES, Campaign, MalformedResponse, NotFound
+from provider.client import STATES, Campaign, MalformedResponse, NotFound
 from provider.reconcile import (
     CAUSES,
     DEFAULT_ON_REMOVE,
-    Action,
     CampaignError,
     Cause,
     Desired,
+    Intent,
+    Steps,
     cause_of,
     drift_kept,
     plan,
     plan_removal,
 )
+from provider.schedule import KEYS as TIME_KEYS
+from provider.schedule import Schedule, TimeError, format_time, target
 from provider.spec import CampaignSpec, Problem
 
 
@@ -40,24 +48,46 @@ class Deployed:
     """What the last deployment recorded for one campaign."""
 
     campaign_id: int
-    desired_active: bool  # what the campaigns file asked for then
+    intent: Intent  # what the campaigns file declared then
     on_remove: str = DEFAULT_ON_REMOVE
     protect: bool = False  # Pulumi refuses to delete it: removing the entry sends nothing
 
 
+# How a schedule reads in a line: "[from 2026-11-27T00:00:00+03:00, until ..., completes ...]".
+_WORDS = dict(zip(TIME_KEYS, ("from", "until", "completes"), strict=True))
+
+
 @dataclass(frozen=True)
 class Write:
-    """One call `pulumi up` would send, with the live facts and the reason."""
+    """What `pulumi up` would send for one campaign, with the live facts and the reason."""
 
     campaign_id: int
     name: str  # the live name
-    action: Action
     before: str  # live state now
-    after: str  # state once the call is done
+    after: str  # state once the calls are done
     cause: Cause
+    calls: int = 1  # how many calls (an active campaign moved back to waiting takes two)
+    schedule: Schedule = field(default_factory=Schedule)  # the entry's window and completion date
+
+    @property
+    def change(self) -> str:
+        """activate, deactivate, schedule, reschedule (new dates, same state) or complete."""
+        if self.after == "completed":
+            return "complete"
+        if self.before == self.after:
+            return "reschedule"
+        return {"active": "activate", "waiting": "schedule"}.get(self.after, "deactivate")
+
+    @property
+    def irreversible(self) -> bool:
+        return self.after == "completed"
 
     def line(self) -> str:
-        return f"{_who(self.campaign_id, self.name)}: {self.before} -> {self.after} ({self.cause})"
+        notes = [self.cause, *(["irreversible"] if self.irreversible else [])]
+        notes += [f"{self.calls} calls"] if self.calls > 1 else []
+        text = f"{_who(self.campaign_id, self.name)}: {self.before} -> {self.after} ({', '.join(notes)})"
+        dates = [f"{_WORDS[key]} {value}" for key, value in self.schedule.as_text().items()]
+        return f"{text} [{', '.join(dates)}]" if dates else text
 
     @classmethod
     def parse(cls, text: str) -> Write | None:
@@ -65,9 +95,20 @@ class Write:
         match = _LINE.fullmatch(text.strip())
         if match is None:
             return None
-        after = match["after"]
-        action = next(action for action, state in SETTLED_STATE.items() if state == after)
-        return cls(int(match["id"]), match["name"] or "", action, match["before"], after, match["cause"])  # type: ignore[arg-type]
+        dates: dict[str, str] = {}
+        for part in (match["dates"] or "").split(", ") if match["dates"] else []:
+            word, _, value = part.partition(" ")
+            key = next((key for key, known in _WORDS.items() if known == word), None)
+            if key is None:
+                return None
+            dates[key] = value
+        try:
+            schedule = Schedule.from_text(dates)
+        except TimeError:
+            return None
+        calls = int(match["calls"]) if match["calls"] else 1
+        name = match["name"] or ""
+        return cls(int(match["id"]), name, match["before"], match["after"], match["cause"], calls, schedule)  # type: ignore[arg-type]
 
 
 def _who(campaign_id: int, name: str) -> str:
@@ -76,9 +117,10 @@ def _who(campaign_id: int, name: str) -> str:
 
 
 _WHO = r"campaign (?P<id>\d+)(?: (?P<name>.*))?: "
+_STATE = "|".join(STATES)
 _LINE = re.compile(
-    rf"{_WHO}(?P<before>{'|'.join(STATES)}) -> "
-    rf"(?P<after>{SETTLED_STATE['activate']}|{SETTLED_STATE['deactivate']}) \((?P<cause>{'|'.join(CAUSES)})\)"
+    rf"{_WHO}(?P<before>{_STATE}) -> (?P<after>{_STATE}) \((?P<cause>{'|'.join(CAUSES)})"
+    r"(?:, irreversible)?(?:, (?P<calls>\d+) calls)?\)(?: \[(?P<dates>[^\[\]]+)\])?"
 )
 
 
@@ -104,7 +146,7 @@ class Kept:
 
 
 _KEPT = re.compile(
-    rf"{_WHO}(?P<state>{'|'.join(STATES)}), drift kept "
+    rf"{_WHO}(?P<state>{_STATE}), drift kept "
     r"\(the file says active: (?P<wanted>true|false)\)"
 )
 
@@ -114,28 +156,51 @@ class Review:
     writes: list[Write]  # sorted by campaign id
     problems: list[Problem]  # each with the file line of its entry
     kept: list[Kept] = field(default_factory=list)  # drift left as it is (drift: keep), sorted by id
+    desired: list[Desired] = field(default_factory=list)  # each entry's target for this run, file order
+    notes: list[str] = field(default_factory=list)  # worth a reviewer's look, not a failure
+    now: datetime | None = None  # the moment windows were read at (Altcraft's clock)
+
+    @property
+    def calls(self) -> int:
+        return sum(write.calls for write in self.writes)
+
+
+def desired_now(spec: CampaignSpec, deployed: Deployed | None, now: datetime) -> Desired:
+    """The entry as this run must apply it: its window read at `now` (Altcraft's clock)."""
+    # A plain `active: false` also cancels a window an earlier deploy of this entry scheduled.
+    cancel_waiting = deployed is not None and bool(deployed.intent.schedule)
+    return Desired.from_spec(spec, target(spec.active, spec.completed, spec.schedule, now, cancel_waiting))
 
 
 def review(
-    specs: Iterable[CampaignSpec], lookup: Callable[[int], Campaign], deployed: Mapping[int, Deployed]
+    specs: Iterable[CampaignSpec],
+    lookup: Callable[[int], Campaign],
+    deployed: Mapping[int, Deployed],
+    clock: Callable[[], datetime],
 ) -> Review:
-    """Every write `pulumi up` would send and every entry it could not honour.
+    """Every write `pulumi up` would send now and every entry it could not honour.
 
     `lookup` raises NotFound for an id Altcraft does not have; any other failure to read Altcraft
-    (a rejected token, an outage) propagates: it is not a problem of one entry.
+    (a rejected token, an outage) propagates: it is not a problem of one entry. `clock` is read
+    once, after the first lookup: the client then knows Altcraft's clock.
     """
     writes: list[Write] = []
     problems: list[Problem] = []
     kept: list[Kept] = []
+    desired_all: list[Desired] = []
+    notes: list[str] = []
     in_file: set[int] = set()
+    now: datetime | None = None
     for spec in specs:
         in_file.add(spec.id)
         last = deployed.get(spec.id)
-        deployed_active = last.desired_active if last else None
-        desired = Desired.from_spec(spec)
+        before = last.intent if last else None
         try:
             live = lookup(spec.id)
-            action = plan(desired, live, deployed_active)
+            now = now or clock()
+            desired = desired_now(spec, last, now)
+            desired_all.append(desired)
+            steps = plan(desired, live, before)
         except NotFound:
             message = f"campaign {spec.id} does not exist in Altcraft (check the id in the campaigns file)"
             problems.append(Problem(spec.line, None, message))
@@ -143,25 +208,52 @@ def review(
         except (CampaignError, MalformedResponse) as error:
             problems.append(Problem(spec.line, None, str(error)))
             continue
-        if action is not None:
-            writes.append(_write(live, action, cause_of(spec.active, deployed_active)))
-        elif drift_kept(desired, live, deployed_active):
+        if before != desired.intent and spec.schedule.ended(now):
+            notes.append(_ended_note(spec, live, now))
+        if steps is not None:
+            writes.append(_write(live, steps, cause_of(desired.intent, before), desired.schedule))
+        elif drift_kept(desired, live, before):
             kept.append(Kept(live.id, live.name, live.state, spec.active))
     for campaign_id in sorted(deployed.keys() - in_file):
-        if deployed[campaign_id].protect:
+        record = deployed[campaign_id]
+        if record.protect:
             continue  # the engine refuses the removal with its own message; nothing is sent
         try:
             live = lookup(campaign_id)
         except NotFound:
             continue  # gone from Altcraft: removing the entry sends nothing
-        action = plan_removal(deployed[campaign_id].on_remove, live)
-        if action is not None:
-            writes.append(_write(live, action, "remove"))
-    return Review(sorted(writes, key=lambda w: w.campaign_id), problems, kept)
+        steps = plan_removal(record.on_remove, live, scheduled=bool(record.intent.schedule))
+        if steps is not None:
+            writes.append(_write(live, steps, "remove", Schedule()))
+    writes.sort(key=lambda w: w.campaign_id)
+    return Review(writes, problems, kept, desired_all, notes, now or clock())
 
 
-def _write(live: Campaign, action: Action, cause: Cause) -> Write:
-    return Write(live.id, live.name, action, live.state, SETTLED_STATE[action], cause)
+def _write(live: Campaign, steps: Steps, cause: Cause, schedule: Schedule) -> Write:
+    # The line shows the entry's whole window (the reason for a call that follows the clock).
+    return Write(live.id, live.name, live.state, steps.after, cause, len(steps.calls), schedule)
+
+
+_CLOCK = re.compile(r"windows read at (?P<now>\S+) \(Altcraft's clock\)")
+
+
+def clock_line(now: datetime) -> str:
+    """The moment a run read the windows at; the summary shows it beside them."""
+    return f"windows read at {format_time(now.replace(microsecond=0))} (Altcraft's clock)"
+
+
+def parse_clock_line(text: str) -> str | None:
+    match = _CLOCK.fullmatch(text.strip())
+    return match["now"] if match else None
+
+
+def _ended_note(spec: CampaignSpec, live: Campaign, now: datetime) -> str:
+    ended = min(t for t in (spec.schedule.active_until, spec.schedule.complete_at) if t is not None)
+    after = "completed" if spec.schedule.complete_at is not None and spec.schedule.complete_at <= now else "inactive"
+    return (
+        f"{_who(live.id, live.name)}: its window ended at {format_time(ended)}, before this run "
+        f"({format_time(now)}); the entry now means {after}. Is the year right?"
+    )
 
 
 def printable(text: str) -> str:
@@ -173,14 +265,15 @@ def printable(text: str) -> str:
 
 def over_limit(writes: list[Write], limit: int, source: str, shown: int = 10) -> str | None:
     """Why a run that would send more than `limit` calls must not start (None when it may; 0: no limit)."""
-    if not limit or len(writes) <= limit:
+    count = sum(write.calls for write in writes)
+    if not limit or count <= limit:
         return None
-    lines = [f"this run would send {len(writes)} calls to Altcraft, more than the limit of {limit} ({source}):"]
+    lines = [f"this run would send {count} calls to Altcraft, more than the limit of {limit} ({source}):"]
     lines += [f"  {write.line()}" for write in writes[:shown]]
     if len(writes) > shown:
         lines.append(f"  ... and {len(writes) - shown} more")
     lines.append(
-        f"Nothing was sent. If this is intended, allow it for one run: ALTCRAFT_MAX_CHANGES={len(writes)} pulumi up "
+        f"Nothing was sent. If this is intended, allow it for one run: ALTCRAFT_MAX_CHANGES={count} pulumi up "
         "(or change altcraft:maxChanges for the stack; 0 means no limit)."
     )
     return "\n".join(lines)

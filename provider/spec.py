@@ -13,8 +13,8 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +23,8 @@ import jsonschema
 import yaml
 
 from provider.errors import UserFacingError
+from provider.schedule import KEYS as TIME_KEYS
+from provider.schedule import Schedule, TimeError, parse_time
 
 SCHEMA_PATH = Path(__file__).with_name("campaigns.schema.json")
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -38,6 +40,9 @@ _BOOL_SPELLINGS = {"true", "True", "TRUE", "false", "False", "FALSE"}
 _PLAIN_INT = re.compile(r"[-+]?[0-9]+")
 # Explicit tags such as !!python/object would ask the loader to build arbitrary objects.
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "bool", "null", "float")}
+# An unquoted 2026-11-27T00:00:00+03:00 resolves to a timestamp; it is kept as its text, which
+# provider.schedule reads strictly (PyYAML would accept a time without an offset as local time).
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # libyaml's parser when PyYAML has it (five times faster on large files); same nodes and marks.
 _NodeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -53,6 +58,8 @@ class CampaignSpec:
     drift: DriftPolicy = "revert"
     protect: bool = False
     line: int = 0
+    schedule: Schedule = field(default_factory=Schedule)  # active_from, active_until, complete_at
+    completed: bool = False  # the campaign must end up completed (irreversible)
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,9 @@ def parse_campaigns(raw: bytes, path: str) -> list[CampaignSpec]:
     problems = list(_schema_problems(data, lines))
     if problems:
         raise SpecError(path, problems)
+    problems = [problem for i, entry in enumerate(data["campaigns"]) for problem in _entry_problems(entry, i, lines)]
+    if problems:
+        raise SpecError(path, problems)
     specs = [_to_spec(entry, lines[("campaigns", i)]) for i, entry in enumerate(data["campaigns"])]
     problems = list(_duplicate_ids(specs))
     if problems:
@@ -209,6 +219,8 @@ class _Converter:
             problem = Problem(node.start_mark.line + 1, None, "file is too large or too deeply aliased")
             raise SpecError(self.path, [problem])
         self.lines.setdefault(at, node.start_mark.line + 1)
+        if node.tag == _TIMESTAMP_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value
         if node.tag not in _ALLOWED_TAGS:
             self.problems.append((at, node.start_mark.line + 1, f"the YAML tag {node.tag!r} is not allowed here"))
             return None
@@ -337,10 +349,71 @@ def _campaign_label(data: Any, at: Path_) -> str | None:
     return f"campaign entry #{at[1] + 1}"
 
 
+_IRREVERSIBLE_NEEDS_NAME = (
+    "needs a name guard (name: ...): completion is irreversible, and the name makes sure the id is the "
+    "campaign you mean"
+)
+
+
+def _entry_problems(entry: dict[str, Any], index: int, lines: dict[Path_, int]) -> Iterator[Problem]:
+    """What the schema cannot say about one entry: the window, completion, and how they combine."""
+    at: Path_ = ("campaigns", index)
+    label = f"campaign {entry['id']}"
+
+    def line_of(key: str) -> int:
+        return lines.get((*at, key)) or lines[at]
+
+    completed, active = entry.get("completed") is True, entry.get("active")
+    times: dict[str, Any] = {}
+    for key in TIME_KEYS:
+        if key in entry:
+            try:
+                times[key] = parse_time(entry[key])
+            except TimeError as error:
+                yield Problem(line_of(key), label, f"'{key}': {error}")
+    if active is None and not completed:
+        yield Problem(lines[at], label, "missing required key 'active' (or completed: true)")
+    if completed:
+        if active is True:
+            message = "completed: true cannot go with active: true (a completed campaign never runs again)"
+            yield Problem(line_of("completed"), label, message + "; remove active")
+        for key in TIME_KEYS:
+            if key in entry:
+                yield Problem(line_of(key), label, f"'{key}' cannot go with completed: true (remove one of them)")
+        if not entry.get("name"):
+            yield Problem(line_of("completed"), label, f"completed: true {_IRREVERSIBLE_NEEDS_NAME}")
+        return
+    if active is False:
+        for key in TIME_KEYS:
+            if key in entry:
+                message = f"'{key}' needs active: true (it schedules an activation); remove it or set active: true"
+                yield Problem(line_of(key), label, message)
+        return
+    if "complete_at" in entry and not entry.get("name"):
+        yield Problem(line_of("complete_at"), label, f"complete_at {_IRREVERSIBLE_NEEDS_NAME}")
+    yield from _order_problems(times, line_of, label)
+
+
+def _order_problems(times: dict[str, Any], line_of: Callable[[str], int], label: str) -> Iterator[Problem]:
+    start, end, complete = (times.get(key) for key in TIME_KEYS)
+    if start is not None and end is not None and end <= start:
+        yield Problem(line_of("active_until"), label, "'active_until' must be after 'active_from'")
+    if start is not None and complete is not None and complete <= start:
+        yield Problem(line_of("complete_at"), label, "'complete_at' must be after 'active_from'")
+    if end is not None and complete is not None and complete < end:
+        message = (
+            "'complete_at' is before 'active_until': the campaign would be completed before its window ends; "
+            "move complete_at, or remove active_until"
+        )
+        yield Problem(line_of("complete_at"), label, message)
+
+
 def _to_spec(entry: dict[str, Any], line: int) -> CampaignSpec:
     return CampaignSpec(
         id=entry["id"],
-        active=entry["active"],
+        active=entry.get("active") is True,
+        schedule=Schedule(**{key: parse_time(entry[key]) for key in TIME_KEYS if key in entry}),
+        completed=entry.get("completed") is True,
         name=entry.get("name"),
         on_remove=entry.get("on_remove", "retain"),
         drift=entry.get("drift", "revert"),

@@ -12,11 +12,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, tzinfo
 from typing import Any
 
 from provider.deployment import CAMPAIGN_TYPE
-from provider.review import Kept, Write, printable
+from provider.review import Kept, Write, parse_clock_line, printable
+from provider.schedule import KEYS as TIME_KEYS
+from provider.schedule import Schedule, TimeError, format_time, parse_time
 
 STEP_CAUSE = {"create": "adopt", "delete": "remove", "update": "change", "replace": "change"}
 WHY = {"adopt": "new entry", "change": "changed in the file since the last deploy", "remove": "removed from the file"}
@@ -36,37 +39,51 @@ DRIFT_NOTE = (
 class Row:
     campaign_id: int
     name: str | None
-    change: str  # activate, deactivate, or none (no call to Altcraft)
+    change: str  # activate, deactivate, schedule, reschedule, complete, or none (no call to Altcraft)
     before: str | None  # live state now; None where the preview does not know it
     after: str | None
     cause: str  # adopt, change, drift, remove
+    schedule: dict[str, str] | None = None  # active_from, active_until, complete_at as the file wrote them
+    irreversible: bool = False  # completes the campaign now
 
 
 @dataclass(frozen=True)
 class Summary:
     rows: list[Row]  # sorted by campaign id
     errors: list[str]  # the preview's error messages
+    notes: list[str] = field(default_factory=list)  # the preview's warnings that are not calls
+    read_at: str | None = None  # when the preview read the windows (Altcraft's clock)
 
 
 def summarize(preview: dict[str, Any]) -> Summary:
     diagnostics = preview.get("diagnostics") or []
     rows: dict[int, Row] = {}  # the preview's lines first; steps without one add a no-call row
+    notes: list[str] = []
+    read_at: str | None = None
     for diagnostic in diagnostics:
         for line in str(diagnostic.get("message", "")).splitlines():
             write, kept = Write.parse(line), Kept.parse(line)
             if write is not None:
-                rows[write.campaign_id] = Row(
-                    write.campaign_id, write.name or None, write.action, write.before, write.after, write.cause
-                )
+                rows[write.campaign_id] = _row(write)
             elif kept is not None:  # drift, and no call: `drift: keep` leaves it
                 name, state = kept.name or None, kept.state
                 rows[kept.campaign_id] = Row(kept.campaign_id, name, "none", state, state, "drift")
+            elif parse_clock_line(line):
+                read_at = parse_clock_line(line)
+            elif diagnostic.get("severity") == "warning" and line.strip():
+                notes.append(line.strip())
     for step in preview.get("steps") or []:
         row = _no_call_row(step)
         if row is not None and row.campaign_id not in rows:
             rows[row.campaign_id] = row
     errors = [str(d.get("message", "")).strip() for d in diagnostics if d.get("severity") == "error"]
-    return Summary(sorted(rows.values(), key=lambda r: r.campaign_id), errors)
+    return Summary(sorted(rows.values(), key=lambda r: r.campaign_id), errors, notes, read_at)
+
+
+def _row(write: Write) -> Row:
+    window, name = write.schedule.as_text() or None, write.name or None
+    irreversible = write.irreversible
+    return Row(write.campaign_id, name, write.change, write.before, write.after, write.cause, window, irreversible)
 
 
 def _no_call_row(step: dict[str, Any]) -> Row | None:
@@ -98,15 +115,24 @@ def to_markdown(summary: Summary) -> str:
     kept = [r for r in summary.rows if r.change == "none" and r.cause == "drift"]
     quiet = [r for r in summary.rows if r.change == "none" and r.cause != "drift"]
     out = [f"### Altcraft campaigns: {_headline(calls, drift)}", ""]
+    irreversible = [r for r in calls if r.irreversible]
+    if irreversible:
+        names = ", ".join(_name(r) for r in irreversible)
+        out += [f"**Irreversible:** `pulumi up` completes {names}. A completed campaign never runs again.", ""]
+    windows = any(r.schedule for r in calls)
+    if summary.read_at and windows:
+        out += [f"Windows read at {summary.read_at} (Altcraft's clock): what `pulumi up` would do then.", ""]
     if own:
-        out += ["| Campaign | Change | From | To | Why |", "|---|---|---|---|---|"]
-        out += [f"| {_name(r)} | {r.change} | {r.before} | {r.after} | {WHY[r.cause]} |" for r in own]
+        out += _table(["Campaign", "Change", "From", "To", "Why"], windows)
+        out += [_cells([_name(r), _change(r), r.before, r.after, WHY[r.cause]], r, windows) for r in own]
         out.append("")
     if drift:
         out += ["#### Drift: changed in Altcraft outside the campaigns file", "", DRIFT_NOTE, ""]
-        out += ["| Campaign | Change | From | To |", "|---|---|---|---|"]
-        out += [f"| {_name(r)} | {r.change} | {r.before} | {r.after} |" for r in drift]
+        out += _table(["Campaign", "Change", "From", "To"], windows)
+        out += [_cells([_name(r), _change(r), r.before, r.after], r, windows) for r in drift]
         out.append("")
+    if windows:
+        out += ["#### Windows", "", *gantt(calls, summary.read_at), ""]
     if kept:
         out += ["#### Drift kept: changed in Altcraft outside the campaigns file, left as it is", "", KEPT_NOTE, ""]
         out += ["| Campaign | State in Altcraft | The file says |", "|---|---|---|"]
@@ -114,9 +140,97 @@ def to_markdown(summary: Summary) -> str:
         out.append("")
     if quiet:
         out += ["No call to Altcraft for: " + "; ".join(f"{_name(r)} ({_quiet_why(r)})" for r in quiet), ""]
+    if summary.notes:
+        out += ["#### Notes", "", *(f"- {_visible(note)}" for note in summary.notes), ""]
     if summary.errors:
         out += ["#### The preview failed", "", *_code_block(summary.errors), ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _table(headers: list[str], windows: bool) -> list[str]:
+    headers = [*headers, "Window"] if windows else headers
+    return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+
+
+def _cells(cells: list[str | None], row: Row, windows: bool) -> str:
+    cells = [*cells, _window_text(row.schedule)] if windows else cells
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def _change(row: Row) -> str:
+    return f"**{row.change} (irreversible)**" if row.irreversible else row.change
+
+
+def _window_text(schedule: dict[str, str] | None) -> str:
+    words = {"active_from": "from", "active_until": "until", "complete_at": "completes"}
+    return "<br>".join(f"{words[key]} {schedule[key]}" for key in TIME_KEYS if key in schedule) if schedule else ""
+
+
+def gantt(rows: list[Row], read_at: str | None) -> list[str]:
+    """The windows of `rows` as a Mermaid gantt chart (GitHub draws it in the comment).
+
+    Times are shown in the offset the file used (the first charted time's offset; another offset
+    is converted to it and the title says so): written without an offset, Mermaid shows them as
+    they are in every reader's browser instead of converting to the reader's time zone.
+    """
+    charted = [(r, _schedule(r.schedule)) for r in rows if r.schedule]
+    if not charted:
+        return []
+    zone = _zone(charted, read_at)
+    title = f"Windows (times in UTC{_offset_text(zone)})"
+    out = ["```mermaid", "gantt", f"    title {title}", "    dateFormat YYYY-MM-DD HH:mm:ss"]
+    out += ["    axisFormat %d %b %H:%M", "    todayMarker off"]
+    if read_at:
+        out += ["    section this preview", f"    read the windows :milestone, {_at(read_at, zone)}, 0d"]
+    for row, schedule in charted:
+        out.append(f"    section {_mermaid_text(row)}")
+        start, end, complete = schedule.active_from, schedule.active_until, schedule.complete_at
+        if start and end:
+            out.append(f"    active :{_at(start, zone)}, {_at(end, zone)}")
+        elif start:
+            out.append(f"    activates :milestone, {_at(start, zone)}, 0d")
+        elif end:
+            out.append(f"    deactivates :milestone, {_at(end, zone)}, 0d")
+        if complete:
+            out.append(f"    completes :milestone, {_at(complete, zone)}, 0d")
+    return [*out, "```"]
+
+
+def _schedule(text: dict[str, str] | None) -> Schedule:
+    try:
+        return Schedule.from_text(text or {})
+    except TimeError:
+        return Schedule()
+
+
+def _zone(charted: list[tuple[Row, Schedule]], read_at: str | None) -> tzinfo | None:
+    for _row, schedule in charted:
+        for key in TIME_KEYS:
+            moment = getattr(schedule, key)
+            if moment is not None:
+                return moment.tzinfo
+    return parse_time(read_at).tzinfo if read_at else None
+
+
+def _offset_text(zone: tzinfo | None) -> str:
+    offset = format_time(datetime(2000, 1, 1, tzinfo=zone))[19:] if zone else "Z"
+    return "" if offset == "Z" else offset
+
+
+def _at(moment: datetime | str, zone: tzinfo | None) -> str:
+    if isinstance(moment, str):
+        try:
+            moment = parse_time(moment)
+        except TimeError:
+            return moment
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _mermaid_text(row: Row) -> str:
+    """A section title Mermaid cannot read as syntax: letters, digits, spaces and a little punctuation."""
+    name = re.sub(r"[^\w .,()+-]+", " ", _visible(row.name or ""))
+    name = " ".join(name.split())[:60]
+    return f"{row.campaign_id} {name}".strip()
 
 
 def _headline(calls: list[Row], drift: list[Row]) -> str:

@@ -128,6 +128,8 @@ def test_drift_is_named_as_drift_in_the_preview_and_the_summary(stack: Workspace
         "before": "inactive",
         "after": "active",
         "cause": "change",
+        "schedule": None,
+        "irreversible": False,
     }
     assert rows[23]["cause"] == "drift" and rows[23]["change"] == "deactivate"
     own, drift = summary(stack, preview_json).split("#### Drift")

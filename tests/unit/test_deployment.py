@@ -1,7 +1,11 @@
 """What the last deployment recorded, from the engine's readStackResourceOutputs answer."""
 
+from datetime import UTC, datetime, timedelta, timezone
+
 from provider.deployment import CAMPAIGN_TYPE, campaigns_in
+from provider.reconcile import Intent
 from provider.review import Deployed
+from provider.schedule import Schedule
 
 
 def test_campaigns_and_only_campaigns() -> None:
@@ -20,9 +24,22 @@ def test_campaigns_and_only_campaigns() -> None:
         # Written before desired_active existed: `active` is the best record there is.
         "urn:...::campaign-21": {"type": CAMPAIGN_TYPE, "outputs": {"campaign_id": 21.0, "active": False}},
         "urn:...::broken": {"type": CAMPAIGN_TYPE, "outputs": {}},
+        "urn:...::campaign-30": {
+            "type": CAMPAIGN_TYPE,
+            "outputs": {"campaign_id": 30.0, "active": False, "completed": True, "expected_name": "S"},
+        },
+        "urn:...::campaign-31": {
+            "type": CAMPAIGN_TYPE,
+            "outputs": {"campaign_id": 31.0, "desired_active": True, "active_from": "2026-11-27T00:00:00+03:00"},
+        },
     }
+    moscow = timezone(timedelta(hours=3))
     assert campaigns_in(resources) == {
-        18: Deployed(18, True),
-        19: Deployed(19, True, "deactivate"),
-        21: Deployed(21, False),
+        18: Deployed(18, Intent(True)),
+        19: Deployed(19, Intent(True), "deactivate"),
+        21: Deployed(21, Intent(False)),
+        30: Deployed(30, Intent(False, completed=True)),
+        31: Deployed(31, Intent(True, Schedule(active_from=datetime(2026, 11, 27, tzinfo=moscow)))),
     }
+    # The same instant in another offset is the same record.
+    assert campaigns_in(resources)[31].intent.schedule == Schedule(datetime(2026, 11, 26, 21, tzinfo=UTC))

@@ -24,13 +24,13 @@ set_mocks(M(), project="altcraft-campaigns", stack="test", preview=False)
 
 import provider.resource
 from provider.resource import Campaign
-from provider.spec import CampaignSpec
+from provider.reconcile import Desired
 
 if sys.argv[1] == "unguarded":
     provider.resource.restore_pickler = lambda: None   # what Pulumi does on its own
 
 for i in range(1, int(sys.argv[2]) + 1):
-    Campaign(CampaignSpec(id=i, active=True))
+    Campaign(Desired(i, True))
 print("declared", i)
 """
 

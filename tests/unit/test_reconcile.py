@@ -3,7 +3,15 @@
 import pytest
 
 from provider.client import Campaign
-from provider.reconcile import CampaignError, Desired, plan, plan_removal
+from provider.reconcile import CampaignError, Desired, Intent, Steps, plan, plan_removal
+
+
+def method(steps: Steps | None) -> str | None:
+    """The one call a plain entry takes, or None."""
+    if steps is None:
+        return None
+    (call,) = steps.calls
+    return call.method
 
 
 @pytest.mark.parametrize(
@@ -20,7 +28,7 @@ from provider.reconcile import CampaignError, Desired, plan, plan_removal
     ],
 )
 def test_plan(active: bool, state: str, action: str | None) -> None:
-    assert plan(Desired(7, active), Campaign(7, "C", state)) == action
+    assert method(plan(Desired(7, active), Campaign(7, "C", state))) == action
 
 
 @pytest.mark.parametrize("state", ["completed", "deleted"])
@@ -40,7 +48,7 @@ def test_name_guard() -> None:
     [("retain", "active", None), ("deactivate", "active", "deactivate"), ("deactivate", "inactive", None)],
 )
 def test_removal(on_remove: str, state: str, action: str | None) -> None:
-    assert plan_removal(on_remove, Campaign(7, "C", state)) == action
+    assert method(plan_removal(on_remove, Campaign(7, "C", state))) == action
 
 
 @pytest.mark.parametrize(
@@ -50,13 +58,13 @@ def test_removal(on_remove: str, state: str, action: str | None) -> None:
 def test_cause(desired: bool, deployed: bool | None, cause: str) -> None:
     from provider.reconcile import cause_of
 
-    assert cause_of(desired, deployed) == cause
+    assert cause_of(Intent(desired), None if deployed is None else Intent(deployed)) == cause
 
 
 def test_drift_keep_holds_back_only_a_change_made_outside_the_file() -> None:
     keep = Desired(7, True, drift="keep")
     paused = Campaign(7, "C", "inactive")
-    assert plan(keep, paused, deployed_active=True) is None  # file unchanged: the stop is kept
-    assert plan(keep, paused, deployed_active=False) == "activate"  # the file changed: it applies
-    assert plan(keep, paused, deployed_active=None) == "activate"  # a new entry adopts as usual
-    assert plan(Desired(7, True), paused, deployed_active=True) == "activate"  # revert, the default
+    assert plan(keep, paused, Intent(True)) is None  # file unchanged: the stop is kept
+    assert method(plan(keep, paused, Intent(False))) == "activate"  # the file changed: it applies
+    assert method(plan(keep, paused, None)) == "activate"  # a new entry adopts as usual
+    assert method(plan(Desired(7, True), paused, Intent(True))) == "activate"  # revert, the default

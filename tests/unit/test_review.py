@@ -1,12 +1,27 @@
 """The whole-file review: problems with their lines, the calls `pulumi up` would send, and why."""
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from provider.client import Campaign, NotFound
-from provider.review import Deployed, Write, printable, review
+from provider.reconcile import Intent
+from provider.review import Deployed, Write, printable
+from provider.review import review as review_at
 from provider.spec import parse_campaigns
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def review(specs, lookup, deployed, now=NOW):
+    return review_at(specs, lookup, deployed, lambda: now)
+
+
+def was(active: bool, **kwargs) -> Intent:
+    return Intent(active, **kwargs)
+
 
 LIVE = {
     18: Campaign(18, "Black Friday", "inactive"),
@@ -30,10 +45,10 @@ def specs(text: str):
 
 def test_every_call_with_its_cause_sorted_by_id() -> None:
     deployed = {
-        18: Deployed(18, desired_active=False),  # the file flips it: change
-        23: Deployed(23, desired_active=False),  # live is active, the file still says false: drift
-        19: Deployed(19, desired_active=True, on_remove="deactivate"),  # gone from the file: remove
-        21: Deployed(21, desired_active=True),  # gone, retain: nothing
+        18: Deployed(18, was(False)),  # the file flips it: change
+        23: Deployed(23, was(False)),  # live is active, the file still says false: drift
+        19: Deployed(19, was(True), on_remove="deactivate"),  # gone from the file: remove
+        21: Deployed(21, was(True)),  # gone, retain: nothing
     }
     found = review(
         specs(
@@ -65,7 +80,7 @@ def test_every_problem_with_its_line_new_and_managed_alike() -> None:
             "  - {id: 30, active: true}\n"
         ),
         lookup,
-        {21: Deployed(21, desired_active=True)},
+        {21: Deployed(21, was(True))},
     )
     assert [(p.line, p.message.split(":")[0]) for p in found.problems] == [
         (3, "campaign 999 does not exist in Altcraft (check the id in the campaigns file)"),
@@ -79,7 +94,7 @@ def test_every_problem_with_its_line_new_and_managed_alike() -> None:
 
 
 def test_a_removed_entry_whose_campaign_is_gone_sends_nothing() -> None:
-    found = review([], lookup, {77: Deployed(77, desired_active=True, on_remove="deactivate")})
+    found = review([], lookup, {77: Deployed(77, was(True), on_remove="deactivate")})
     assert found == review([], lookup, {})
 
 
@@ -97,15 +112,19 @@ def test_a_failure_to_read_altcraft_is_not_a_problem_of_one_entry() -> None:
     campaign_id=st.integers(1, 2**31 - 1),
     name=st.text(max_size=40),
     before=st.sampled_from(["cloning", "inactive", "waiting", "active"]),
-    action=st.sampled_from(["activate", "deactivate"]),
+    after=st.sampled_from(["active", "inactive", "waiting", "completed"]),
     cause=st.sampled_from(["adopt", "change", "drift", "remove"]),
+    calls=st.integers(1, 2),
+    dates=st.lists(st.datetimes(timezones=st.sampled_from([UTC]), allow_imaginary=False), max_size=3),
 )
-def test_a_line_reads_back_as_the_same_write(campaign_id, name, before, action, cause) -> None:
-    after = "active" if action == "activate" else "inactive"
-    write = Write(campaign_id, name, action, before, after, cause)
+def test_a_line_reads_back_as_the_same_write(campaign_id, name, before, after, cause, calls, dates) -> None:
+    from provider.schedule import KEYS, Schedule
+
+    schedule = Schedule(**dict(zip(KEYS, dates, strict=False)))
+    write = Write(campaign_id, name, before, after, cause, calls, schedule)
     line = write.line()
     assert "\n" not in line and "\r" not in line and "\x1b" not in line
-    assert Write.parse(line) == Write(campaign_id, printable(name), action, before, after, cause)
+    assert Write.parse(line) == Write(campaign_id, printable(name), before, after, cause, calls, schedule)
 
 
 @pytest.mark.parametrize(
@@ -117,14 +136,14 @@ def test_other_text_is_not_a_write(text: str) -> None:
 
 
 def test_names_that_look_like_the_format_still_read_back() -> None:
-    tricky = Write(5, "A: active -> inactive (drift)", "activate", "inactive", "active", "adopt")
+    tricky = Write(5, "A: active -> inactive (drift) [until 2026-01-01T00:00:00Z]", "inactive", "active", "adopt")
     assert Write.parse(tricky.line()) == tricky
 
 
 def test_more_calls_than_the_limit_name_the_first_and_how_to_allow_them() -> None:
     from provider.review import over_limit
 
-    writes = [Write(i, f"C{i}", "deactivate", "active", "inactive", "change") for i in range(1, 31)]
+    writes = [Write(i, f"C{i}", "active", "inactive", "change") for i in range(1, 31)]
     assert over_limit(writes, 30, "altcraft:maxChanges") is None
     assert over_limit(writes, 0, "altcraft:maxChanges") is None  # 0: no limit
     message = over_limit(writes, 10, "altcraft:maxChanges")

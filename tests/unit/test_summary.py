@@ -50,6 +50,8 @@ def test_json_rows_keep_their_fields_and_add_the_cause() -> None:
         "before": "inactive",
         "after": "active",
         "cause": "change",
+        "schedule": None,
+        "irreversible": False,
     }
     assert {row["campaign_id"]: row["cause"] for row in rows} == {
         18: "change",
@@ -94,7 +96,7 @@ def _outside_code_spans(markdown: str) -> str:
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_a_live_name_is_safe_to_post(name: str) -> None:
-    line = Write(7, name, "activate", "inactive", "active", "change").line()  # as the preview prints it
+    line = Write(7, name, "inactive", "active", "change").line()  # as the preview prints it
     error = f"error: campaign 8: the campaigns file expects the name 'x', but in Altcraft it is {name!r}"
     preview = {
         "diagnostics": [{"message": line + "\n", "severity": "info"}, {"message": error, "severity": "error"}],

@@ -61,7 +61,8 @@ def summarize(preview: dict[str, Any]) -> Summary:
     notes: list[str] = []
     read_at: str | None = None
     for diagnostic in diagnostics:
-        for line in str(diagnostic.get("message", "")).splitlines():
+        for raw in str(diagnostic.get("message", "")).splitlines():
+            line = _SEVERITY.sub("", raw)  # the engine puts "warning: " before a warning's text
             write, kept = Write.parse(line), Kept.parse(line)
             if write is not None:
                 rows[write.campaign_id] = _row(write)
@@ -78,6 +79,9 @@ def summarize(preview: dict[str, Any]) -> Summary:
             rows[row.campaign_id] = row
     errors = [str(d.get("message", "")).strip() for d in diagnostics if d.get("severity") == "error"]
     return Summary(sorted(rows.values(), key=lambda r: r.campaign_id), errors, notes, read_at)
+
+
+_SEVERITY = re.compile(r"^\s*(?:warning|error|info): ")
 
 
 def _row(write: Write) -> Row:

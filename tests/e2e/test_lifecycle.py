@@ -117,8 +117,9 @@ def test_new_dates_reschedule_once_and_the_same_instants_in_another_offset_chang
     stack.preview("--expect-no-changes")
     stack.write("campaigns.yaml", WINDOW.replace("2026-12-01T00:00:00", "2026-12-02T00:00:00"))
     preview = stack.preview()
-    assert "campaign 18 Black Friday: waiting -> waiting (change) [from 2026-11-27T00:00:00+03:00, until 2026-12-02" in (
-        preview.stdout
+    assert (
+        "campaign 18 Black Friday: waiting -> waiting (change) [from 2026-11-27T00:00:00+03:00, until 2026-12-02"
+        in (preview.stdout)
     )
     altcraft.admin.reset_calls()
     stack.up()

@@ -106,12 +106,15 @@ class Canned(BaseAdapter):
     def __init__(self, status: int, body: bytes, content_type: str = "application/json"):
         super().__init__()
         self.status, self.body, self.content_type = status, body, content_type
+        self.date = ""  # a Date header to send, if any
 
     def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
         response = requests.Response()
         response.status_code = self.status
         response.raw = io.BytesIO(self.body)
         response.headers["Content-Type"] = self.content_type
+        if self.date:
+            response.headers["Date"] = self.date
         response.request = request
         response.url = request.url or ""
         return response

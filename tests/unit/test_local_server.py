@@ -116,3 +116,91 @@ def test_web_ui_changes_are_not_api_calls(altcraft: LocalAltcraft) -> None:
     altcraft.admin.remove(23)
     assert altcraft.admin.states()[18] == "active" and 23 not in altcraft.admin.states()
     assert altcraft.admin.calls() == {}
+
+
+# -- dates and the clock ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start_key", ["activate_date", "start_date"])
+def test_a_window_on_the_stand_in_clock(altcraft: LocalAltcraft, start_key: str) -> None:
+    altcraft.admin.set_clock("2026-11-26T12:00:00+03:00")
+    body = {
+        "token": TOKEN,
+        "id": 18,
+        start_key: "2026-11-27T00:00:00+03:00",
+        "deactivate_date": "2026-12-01T00:00:00+03:00",
+        "completed_date": "2026-12-31T00:00:00Z",
+    }
+    assert call(altcraft, "activate", body)[1]["error"] == 0
+    assert altcraft.admin.states()[18] == "waiting"
+    for moment, state in [
+        ("2026-11-26T23:59:59+03:00", "waiting"),
+        ("2026-11-27T00:00:00+03:00", "active"),
+        ("2026-12-01T00:00:00+03:00", "inactive"),
+        ("2026-12-31T00:00:00Z", "completed"),
+    ]:
+        altcraft.admin.set_clock(moment)
+        assert call(altcraft, "get_status", {"token": TOKEN, "id": 18})[1]["data"]["status"] == state, moment
+    campaign = altcraft.admin.campaigns()[18]
+    assert (campaign["updated_user"], campaign["updatetime"]) == ("scheduler", "2026-12-31T00:00:00.000Z")
+    assert altcraft.admin.schedules() == {}
+
+
+def test_dates_jump_in_order_when_the_clock_passes_several(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.set_clock("2026-11-26T12:00:00Z")
+    body = {
+        "token": TOKEN,
+        "id": 18,
+        "activate_date": "2026-11-27T00:00:00Z",
+        "deactivate_date": "2026-11-28T00:00:00Z",
+    }
+    call(altcraft, "activate", body)
+    altcraft.admin.set_clock("2026-12-01T00:00:00Z")
+    assert altcraft.admin.states()[18] == "inactive"  # activated, then deactivated
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"activate_date": "2026-11-27T00:00:00"}, "has no time-zone offset"),
+        ({"activate_date": "next friday"}, "is not an RFC 3339 date"),
+        ({"activate_date": "2026-11-27T00:00:00Z", "deactivate_date": "2026-11-26T00:00:00Z"}, "must be after"),
+        ({"deactivate_date": "2026-11-26T00:00:00Z"}, "deactivate_date must be after the activation"),
+    ],
+)
+def test_bad_dates_are_refused_and_change_nothing(altcraft: LocalAltcraft, body: dict, message: str) -> None:
+    altcraft.admin.set_clock("2026-11-26T12:00:00Z")
+    status, answer = call(altcraft, "activate", {"token": TOKEN, "id": 18, **body})
+    assert (status, answer["error"]) == (400, 400) and message in answer["error_text"]
+    assert altcraft.admin.states()[18] == "inactive" and altcraft.admin.schedules() == {}
+
+
+def test_a_deactivation_or_a_hand_made_change_cancels_pending_dates(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.set_clock("2026-11-26T12:00:00Z")
+    for cancel in ("api", "ui"):
+        call(altcraft, "activate", {"token": TOKEN, "id": 18, "activate_date": "2026-11-27T00:00:00Z"})
+        assert 18 in altcraft.admin.schedules()
+        if cancel == "api":
+            call(altcraft, "deactivate", {"token": TOKEN, "id": 18})
+        else:
+            altcraft.admin.set_state(18, "inactive")
+        assert altcraft.admin.schedules() == {}
+    altcraft.admin.set_clock("2026-11-28T00:00:00Z")
+    assert altcraft.admin.states()[18] == "inactive"
+
+
+def test_the_date_header_and_a_restart_follow_the_clock(tmp_path: Path) -> None:
+    from email.utils import parsedate_to_datetime
+
+    first = start_altcraft(tmp_path / "a.json")
+    first.admin.set_clock("2027-01-01T00:00:00Z")
+    first.server.stop()
+    again = start_altcraft(tmp_path / "a.json")
+    try:
+        response = requests.post(
+            f"{again.url}/api/v1.1/scampaigns/get_status", json={"token": TOKEN, "id": 18}, timeout=5
+        )
+        sent = parsedate_to_datetime(response.headers["Date"])
+        assert abs((sent - parsedate_to_datetime("Fri, 01 Jan 2027 00:00:00 GMT")).total_seconds()) < 30
+    finally:
+        again.server.stop()

@@ -199,3 +199,42 @@ def test_stack_config_wins_over_the_environment_and_says_so() -> None:
     assert (chosen.url, chosen.url_source) == ("https://from-stack.test/api/v1.1", "altcraft:url")
     fallback = Settings.from_sources(lambda _key: None, environ)
     assert (fallback.url, fallback.url_source) == ("https://from-env.test/api/v1.1", "ALTCRAFT_URL")
+
+
+WINDOW = {"active_from": "2026-11-27T00:00:00+03:00", "active_until": "2026-12-01T00:00:00+03:00"}
+
+
+def test_diff_follows_the_target_and_the_window_as_instants() -> None:
+    provider = CampaignProvider()
+    waiting = {**props(18, True, **WINDOW), "target": "waiting", "state": "waiting", "desired_active": True}
+    assert provider.diff("18", waiting, props(18, True, **WINDOW, target="waiting")).changes is False
+    # Same moments in UTC: nothing to send.
+    utc = {"active_from": "2026-11-26T21:00:00Z", "active_until": "2026-11-30T21:00:00Z"}
+    assert provider.diff("18", waiting, props(18, True, **utc, target="waiting")).changes is False
+    # The window opened and Altcraft activated it (a refresh saw it): nothing to send either.
+    opened = {**waiting, "state": "active"}
+    assert provider.diff("18", opened, props(18, True, **WINDOW)).changes is False
+    # The window opened but the campaign still waits: activate.
+    assert provider.diff("18", waiting, props(18, True, **WINDOW)).changes is True
+    # New dates: a new activation.
+    moved = {**WINDOW, "active_until": "2026-12-02T00:00:00+03:00"}
+    assert provider.diff("18", waiting, props(18, True, **moved, target="waiting")).changes is True
+
+
+def test_update_schedules_the_window_and_accepts_waiting(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.set_clock("2026-11-26T12:00:00+03:00")
+    provider = configured(altcraft.url)
+    olds = {**props(18, False), "state": "inactive", "name": "Black Friday"}
+    result = provider.update("18", olds, props(18, True, **WINDOW, target="waiting"))
+    assert result.outs["state"] == "waiting" and result.outs["active_from"] == WINDOW["active_from"]
+    assert altcraft.admin.schedules()[18] == {
+        "activate_at": "2026-11-26T21:00:00+00:00",
+        "deactivate_at": "2026-11-30T21:00:00+00:00",
+    }
+
+
+def test_check_refuses_bad_times_and_targets() -> None:
+    news = {**props(18, True), "active_from": "2026-11-27T00:00:00", "target": "soon", "completed": "yes"}
+    failures = {f.property: f.reason for f in CampaignProvider().check({}, news).failures}
+    assert set(failures) == {"active_from", "target", "completed"}
+    assert "has no time-zone offset" in failures["active_from"]

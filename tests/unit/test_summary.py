@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from provider.review import Write
-from provider.summary import Row, Summary, summarize, to_json, to_markdown
+from provider.summary import Row, Summary, gantt, summarize, to_json, to_markdown
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 # A deployed stack, then: 18 flipped in the file, 19 removed (on_remove: deactivate), 21 and 22 added,
@@ -112,3 +112,68 @@ def test_a_live_name_is_safe_to_post(name: str) -> None:
     block = text.split("#### The preview failed")[1]
     fence = block.strip().splitlines()[0]
     assert set(fence) == {"`"} and block.strip().endswith(fence) and block.count(fence) == 2
+
+
+def windowed_preview(*lines: str, severity: str = "info") -> dict:
+    return {"diagnostics": [{"message": line + "\n", "severity": severity} for line in lines]}
+
+
+def test_windows_get_a_column_and_a_gantt_chart_in_the_file_offset() -> None:
+    preview = windowed_preview(
+        "windows read at 2026-11-26T09:00:00Z (Altcraft's clock)",
+        "campaign 18 Black Friday: inactive -> waiting (adopt) "
+        "[from 2026-11-27T00:00:00+03:00, until 2026-12-01T00:00:00+03:00]",
+        "campaign 19 Cyber: inactive -> active (change) [until 2026-12-02T21:00:00Z, completes 2026-12-31T21:00:00Z]",
+        "campaign 20 Plain: active -> inactive (change)",
+    )
+    text = to_markdown(summarize(preview))
+    assert "| Campaign | Change | From | To | Why | Window |" in text
+    assert (
+        "| 18 `Black Friday` | schedule | inactive | waiting | new entry | "
+        "from 2026-11-27T00:00:00+03:00<br>until 2026-12-01T00:00:00+03:00 |"
+    ) in text
+    assert "| 20 `Plain` | deactivate | active | inactive | changed in the file since the last deploy |  |" in text
+    assert "Windows read at 2026-11-26T09:00:00Z (Altcraft's clock)" in text
+    chart = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert chart.splitlines() == [
+        "gantt",
+        "    title Windows (times in UTC+03:00)",
+        "    dateFormat YYYY-MM-DD HH:mm:ss",
+        "    axisFormat %d %b %H:%M",
+        "    todayMarker off",
+        "    section this preview",
+        "    read the windows :milestone, 2026-11-26 12:00:00, 0d",
+        "    section 18 Black Friday",
+        "    active :2026-11-27 00:00:00, 2026-12-01 00:00:00",
+        "    section 19 Cyber",  # written in UTC, drawn in the chart's offset
+        "    deactivates :milestone, 2026-12-03 00:00:00, 0d",
+        "    completes :milestone, 2027-01-01 00:00:00, 0d",
+    ]
+
+
+def test_no_window_no_chart() -> None:
+    text = to_markdown(summarize(windowed_preview("campaign 20 Plain: active -> inactive (change)")))
+    assert "mermaid" not in text and "Window" not in text
+
+
+@pytest.mark.parametrize("name", ["a;b:c", "x\n    section evil", "%%{init: {}}%%", "click 18 call alert()", "<b>#"])
+def test_a_name_cannot_write_mermaid(name: str) -> None:
+    row = Row(18, name, "schedule", "inactive", "waiting", "adopt", {"active_from": "2026-11-27T00:00:00Z"})
+    chart = "\n".join(gantt([row], None))
+    section = next(line for line in chart.splitlines() if line.startswith("    section "))
+    assert re.fullmatch(r"    section 18[\w .,()+-]*", section), section
+    assert chart.count("\n    section ") == 1 and "%%" not in chart and ":" not in section
+
+
+def test_irreversible_calls_and_notes_stand_out() -> None:
+    preview = windowed_preview(
+        "warning: campaign 30 Summer 2025: inactive -> completed (change, irreversible)",
+        "warning: campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run",
+        severity="warning",
+    )
+    found = summarize(preview)
+    assert found.rows == [Row(30, "Summer 2025", "complete", "inactive", "completed", "change", None, True)]
+    text = to_markdown(found)
+    assert "**Irreversible:** `pulumi up` completes 30 `Summer 2025`. A completed campaign never runs again." in text
+    assert "| 30 `Summer 2025` | **complete (irreversible)** | inactive | completed |" in text
+    assert "#### Notes\n\n- campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run" in text

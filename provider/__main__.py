@@ -5,6 +5,10 @@ python -m provider export [--state active,inactive] [--output FILE]
     Finds Altcraft as `pulumi up` does: altcraft:url / altcraft:token of the current stack, else
     ALTCRAFT_URL / ALTCRAFT_TOKEN; says on standard error which it used.
 
+python -m provider check [CAMPAIGNS_FILE]
+    Validate a campaigns file without Altcraft (no URL, no token, no network): every problem with
+    file, line and campaign, exit 1; else one line per entry with a window or a completion.
+
 python -m provider summary [--format markdown|json] [PREVIEW_JSON]
     Turn `pulumi preview --json` (a file, or standard input) into "campaign, change, from, to, why",
     drift set apart from the file's own changes.
@@ -24,7 +28,9 @@ from pathlib import Path
 from provider import export, summary
 from provider.client import STATES, AltcraftClient
 from provider.errors import UserFacingError
+from provider.schedule import format_time
 from provider.settings import Settings
+from provider.spec import CampaignSpec, load_campaigns
 
 
 def stack_configuration() -> dict[str, dict[str, object]]:
@@ -105,6 +111,28 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(tmp.name, path)
 
 
+def run_check(args: argparse.Namespace) -> None:
+    specs = load_campaigns(args.file)
+    for spec in specs:
+        lifecycle = describe_lifecycle(spec)
+        if lifecycle:
+            print(f"{args.file}:{spec.line}: campaign {spec.id}: {lifecycle}")
+    print(f"{args.file}: {len(specs)} campaign(s), valid (checked without Altcraft: ids and names are not)")
+
+
+def describe_lifecycle(spec: CampaignSpec) -> str | None:
+    """What a window or completion asks of Altcraft, in words; None for a plain entry."""
+    if spec.completed:
+        return "completed (irreversible)"
+    start, end, complete = spec.schedule.active_from, spec.schedule.active_until, spec.schedule.complete_at
+    if not (start or end or complete):
+        return None
+    steps = [f"waiting until {format_time(start)}, then active" if start else "active"]
+    steps[-1] += f" until {format_time(end)}, then inactive" if end else ""
+    steps += [f"completed at {format_time(complete)} (irreversible)"] if complete else []
+    return ", ".join(steps)
+
+
 def run_summary(args: argparse.Namespace) -> None:
     raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
     try:
@@ -128,6 +156,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     exporting.add_argument("--output", help="file to write (default: standard output)")
     exporting.set_defaults(run=run_export)
+    checking = commands.add_parser("check", help="validate a campaigns file without Altcraft")
+    checking.add_argument("file", nargs="?", default="campaigns.yaml", help="campaigns file (default: campaigns.yaml)")
+    checking.set_defaults(run=run_check)
     summarizing = commands.add_parser("summary", help="summarize `pulumi preview --json` for reviewers")
     summarizing.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
     summarizing.add_argument("--format", choices=("markdown", "json"), default="markdown")

@@ -1,9 +1,10 @@
 """Write a campaigns file for the campaigns that already exist in Altcraft (onboarding).
 
-The file adopts every campaign as it is: `active` follows the live state, a `name` guard pins
-each ID to its name, and a comment records what Altcraft said. So `pulumi up` on it sends no
-write, and the next preview shows no changes. Terminal campaigns (completed, deleted) are left
-out unless asked for: there is nothing to manage about them.
+The file adopts every campaign as it is: `active` follows the live state (`completed: true` for
+a completed one, when asked for), a `name` guard pins each ID to its name, and a comment records
+what Altcraft said. So `pulumi up` on it sends no write, and the next preview shows no changes.
+Windows are not exported: Altcraft's get/list do not show scheduled dates. Terminal campaigns
+(completed, deleted) are left out unless asked for: there is nothing to manage about them.
 """
 
 from __future__ import annotations
@@ -46,8 +47,19 @@ def render(campaigns: list[Campaign], source: str, unreadable: Iterable[Unreadab
         lines.append(f"  - id: {campaign.id}")
         if campaign.name:  # an empty name cannot be a guard
             lines.append(f"    name: {yaml_string(campaign.name)}")
-        lines.append(f"    active: {'true' if campaign.active else 'false'}  # live state: {campaign.state}")
+        if campaign.state == "completed" and campaign.name:  # completed: true needs the name guard
+            lines.append("    completed: true")
+        else:
+            lines.append(f"    active: {'true' if campaign.active else 'false'}  # live state: {_live(campaign)}")
     return "\n".join(lines) + "\n"
+
+
+def _live(campaign: Campaign) -> str:
+    # get/list do not show a campaign's scheduled dates (the docs name none), so a window set in
+    # the web UI cannot be exported; `active: false` leaves a `waiting` campaign as it is.
+    if campaign.state == "waiting":
+        return "waiting (scheduled in Altcraft; the API does not show its dates)"
+    return campaign.state
 
 
 def yaml_string(text: str) -> str:

@@ -78,3 +78,18 @@ def test_a_campaign_listed_twice_is_skipped_with_a_comment(altcraft: LocalAltcra
     campaigns, unreadable = fetch(client, DEFAULT_STATES)
     assert listed[0].id not in [c.id for c in campaigns]
     assert "listed campaign 18 more than once" in render(campaigns, "t", unreadable)
+
+
+def test_a_completed_campaign_exports_as_completed_and_a_waiting_one_says_its_dates_are_unknown() -> None:
+    from provider.spec import parse_campaigns
+
+    text = render(
+        [Campaign(22, "Seasonal", "waiting"), Campaign(30, "Summer 2025", "completed"), Campaign(31, "", "completed")],
+        "https://altcraft.example",
+    )
+    assert "completed: true" in text.split("id: 30")[1].split("id: 31")[0]
+    assert "the API does not show its dates" in text
+    specs = {spec.id: spec for spec in parse_campaigns(text.encode(), "exported.yaml")}
+    assert specs[30].completed and specs[30].name == "Summer 2025"
+    assert not specs[31].completed and not specs[31].active  # no name to guard an irreversible entry
+    assert not specs[22].active and not specs[22].schedule

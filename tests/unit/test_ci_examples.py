@@ -37,3 +37,17 @@ def test_the_drift_watch_previews_and_never_applies() -> None:
 def test_the_pull_request_preview_comments_the_summary() -> None:
     run = scripts(workflow("campaigns-preview.yml")["jobs"]["preview"])
     assert "pulumi preview" in run and "python -m provider summary" in run and "provider check" not in run
+
+
+def test_every_job_installs_the_official_cli_at_the_pinned_version_not_a_go_build() -> None:
+    for path in sorted(CI.glob("*.yml")):
+        for name, job in workflow(path.name)["jobs"].items():
+            steps = job["steps"]
+            uses = [step.get("uses", "") for step in steps]
+            assert not any(u.startswith("actions/setup-go") for u in uses), (path.name, name)
+            assert "make setup" not in scripts(job), (path.name, name)
+            install = next(step for step in steps if step.get("uses", "").startswith("pulumi/actions@"))
+            assert install["with"]["pulumi-version"] == "${{ steps.pin.outputs.version }}", (path.name, name)
+            pin = next(step for step in steps if step.get("id") == "pin")
+            assert "pulumi-version.env" in pin["run"]
+            assert uses.index(install["uses"]) < next(i for i, s in enumerate(steps) if "pulumi " in s.get("run", ""))

@@ -26,7 +26,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     seed = None if args.data.exists() else json.loads(args.seed.read_text())
-    server = AltcraftServer(Store(args.data, seed), port=args.port, error_status=args.error_status)
+    store = Store(args.data, seed, save=False)
+    try:
+        server = AltcraftServer(store, port=args.port, error_status=args.error_status)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(
+            f"altcraft-local: cannot listen on 127.0.0.1:{args.port}: {reason.lower()}; nothing was written "
+            "(choose another --port, or stop what listens there)",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    store.save()
     # The first line tells scripts where to connect.
     print(f"altcraft-local listening on {server.url}", flush=True)
     try:

@@ -98,7 +98,7 @@ class Token:
 class Store:
     """All campaigns and tokens, one lock, persisted to `path`."""
 
-    def __init__(self, path: Path, seed: dict[str, Any] | None = None) -> None:
+    def __init__(self, path: Path, seed: dict[str, Any] | None = None, save: bool = True) -> None:
         self.path = path
         self.lock = threading.RLock()
         self.calls: Counter[str] = Counter()
@@ -120,7 +120,8 @@ class Store:
         # Pending dates by campaign id: {"activate_at"|"deactivate_at"|"complete_at": RFC 3339}.
         self.schedules: dict[int, dict[str, str]] = {int(k): v for k, v in data.get("schedules", {}).items()}
         self.clock_offset = timedelta(seconds=float(data.get("clock_offset_seconds", 0)))
-        self.save()
+        if save:  # else the caller saves once it knows the server can run (a busy port writes nothing)
+            self.save()
 
     # -- persistence ---------------------------------------------------------------------
 

@@ -204,3 +204,24 @@ def test_the_date_header_and_a_restart_follow_the_clock(tmp_path: Path) -> None:
         assert abs((sent - parsedate_to_datetime("Fri, 01 Jan 2027 00:00:00 GMT")).total_seconds()) < 30
     finally:
         again.server.stop()
+
+
+def test_a_busy_port_is_one_clear_line_and_writes_nothing(tmp_path: Path, altcraft: LocalAltcraft) -> None:
+    import subprocess
+    import sys
+
+    port = altcraft.url.rsplit(":", 1)[1]
+    data = tmp_path / "new.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "altcraft_local", "--port", port, "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        f"altcraft-local: cannot listen on 127.0.0.1:{port}: address already in use; nothing was written "
+        "(choose another --port, or stop what listens there)"
+    ]
+    assert not data.exists()

@@ -112,11 +112,14 @@ class Refused(AltcraftError):
 
 
 def normalize_base_url(url: str) -> str:
-    """'https://host', 'https://host/' and 'https://host/api/v1.1/' all mean the same API root."""
+    """'https://host', 'https://host/', 'https://host/api/' and 'https://host/api/v1.1/' all mean
+    the same API root."""
     url = url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"Altcraft URL must start with http:// or https://, got {url!r}")
-    return url if url.endswith(API_PREFIX) else url + API_PREFIX
+    if url.endswith(API_PREFIX):
+        return url
+    return url.removesuffix("/api") + API_PREFIX
 
 
 class AltcraftClient:
@@ -335,7 +338,7 @@ class AltcraftClient:
             body = None
         if not isinstance(body, dict) or "error" not in body:
             if status >= 400:
-                raise _failure(_http_error(status, about), status, retry_after)
+                raise _failure(_http_error(status, about, answer.url), status, retry_after)
             kind = answer.headers.get("Content-Type", "unknown content type")
             # A cut-off body or a proxy's page: worth another try, and an error if it persists.
             error = MalformedResponse(
@@ -350,7 +353,7 @@ class AltcraftClient:
             raise _failure(error, code if code in TRANSIENT_STATUS else status, retry_after)
         if status >= 400:
             # error 0 with an HTTP error status: trust neither.
-            raise _failure(_http_error(status, about), status, retry_after)
+            raise _failure(_http_error(status, about, answer.url), status, retry_after)
         return body.get("data")
 
     def _error(self, code: int, text: str, about: str, campaign_id: int | None, status: int) -> AltcraftError:
@@ -423,8 +426,10 @@ def valid_unicode(text: str) -> str:
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
-def _http_error(status: int, about: str) -> TransportError:
-    return TransportError(f"HTTP {status} from Altcraft on {about}", http_status=status)
+def _http_error(status: int, about: str, url: str) -> TransportError:
+    # 404/405 without Altcraft's envelope: most often altcraft:url is not the API's address.
+    hint = "; is altcraft:url (or ALTCRAFT_URL) Altcraft's address?" if status in (400, 404, 405) else ""
+    return TransportError(f"HTTP {status} from Altcraft on {about} (called {url}{hint})", http_status=status)
 
 
 def _failure(error: AltcraftError, status: int, retry_after: float | None) -> Exception:

@@ -47,6 +47,7 @@ class Answer:
     status: int
     headers: requests.structures.CaseInsensitiveDict[str]
     body: bytes
+    url: str = ""  # the address called (redirects are never followed, so also the one that answered)
 
 
 class _Watch:
@@ -160,7 +161,7 @@ def post_json(
                         break
                 if watch.expired:
                     raise DeadlineExceeded(f"{time.monotonic() - start:.0f}s")
-                return Answer(response.status_code, response.headers, bytes(body))
+                return Answer(response.status_code, response.headers, bytes(body), url)
         except (requests.RequestException, OSError):
             if watch.expired:  # the watchdog cut the socket: report the deadline, not the symptom
                 raise DeadlineExceeded(f"{time.monotonic() - start:.0f}s") from None

@@ -90,6 +90,7 @@ def test_the_token_never_appears_in_errors(server: LocalAltcraft) -> None:
 def test_base_url_forms() -> None:
     assert normalize_base_url("https://example.com") == "https://example.com/api/v1.1"
     assert normalize_base_url("https://example.com/api/v1.1/") == "https://example.com/api/v1.1"
+    assert normalize_base_url("https://example.com/api/") == "https://example.com/api/v1.1"
     with pytest.raises(ValueError, match="http"):
         normalize_base_url("example.com")
 
@@ -196,3 +197,13 @@ def test_a_token_inside_an_exception_message_is_redacted() -> None:
     with pytest.raises(TransportError) as caught:
         client.get(18)
     assert TOKEN not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_an_http_error_names_the_url_called_and_the_setting_that_chose_it() -> None:
+    client = canned_client(404, b"<html>Not Found</html>", "text/html")
+    with pytest.raises(TransportError) as caught:
+        client.get_status(18)
+    assert str(caught.value) == (
+        "HTTP 404 from Altcraft on scampaigns/get_status for campaign 18 (called "
+        "http://altcraft.test/api/v1.1/scampaigns/get_status; is altcraft:url (or ALTCRAFT_URL) Altcraft's address?)"
+    )

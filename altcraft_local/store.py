@@ -212,8 +212,9 @@ class Store:
         start = parse_date(body.get(key), key)
         until = parse_date(body.get("deactivate_date"), "deactivate_date")
         complete = parse_date(body.get("completed_date"), "completed_date")
-        waits = start is not None and start > self.now()
-        begins = start if waits and start is not None else self.now()
+        now = self.now()
+        waits = start is not None and start > now
+        begins = start if waits and start is not None else now
         for name, moment in (("deactivate_date", until), ("completed_date", complete)):
             if moment is not None and moment <= begins:
                 raise ApiError(400, f"Incorrect request: {name} must be after the activation")

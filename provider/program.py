@@ -103,4 +103,4 @@ def stack_summary(desired: list[Desired], campaigns: list[Campaign]) -> dict[str
 
 def not_in_desired_state(desired: list[Desired], states: list[str]) -> dict[str, str]:
     pairs = zip(desired, states, strict=True)
-    return {str(entry.campaign_id): state for entry, state in pairs if not satisfies(state, entry.target or "off")}
+    return {str(entry.campaign_id): state for entry, state in pairs if not satisfies(state, entry.wanted)}

@@ -61,6 +61,12 @@ class Desired:
             object.__setattr__(self, "target", default_target(self.active, self.completed))
 
     @property
+    def wanted(self) -> Target:
+        """This run's target (set from `active` and `completed` when none was given)."""
+        assert self.target is not None  # __post_init__ fills it
+        return self.target
+
+    @property
     def intent(self) -> Intent:
         return Intent(self.active, self.schedule, self.completed)
 
@@ -136,7 +142,7 @@ def plan(desired: Desired, live: Campaign, deployed: Intent | None = None) -> St
     `drift: keep`, a campaign changed outside the file is left as it is until the file changes.
     """
     check_name(desired, live)
-    target = desired.target or default_target(desired.active, desired.completed)
+    target = desired.wanted
     if target in _NEEDS_LIFE and live.terminal:
         raise CampaignError(
             f"{describe(live)} is {live.state} in Altcraft and cannot be activated: "
@@ -174,12 +180,11 @@ def _steps(target: Target, schedule: Schedule, state: str) -> Steps:
 
 def drift_kept(desired: Desired, live: Campaign, deployed: Intent | None) -> bool:
     """True when `drift: keep` holds back a call: Altcraft differs, but the file has not changed since."""
-    target = desired.target or default_target(desired.active, desired.completed)
     return (
         desired.drift == "keep"
         and deployed is not None
         and deployed == desired.intent
-        and not satisfies(live.state, target)
+        and not satisfies(live.state, desired.wanted)
     )
 
 

@@ -130,7 +130,7 @@ class CampaignProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # olds are the last outputs: `state` there is the live state as last seen (or refreshed).
         changed = [key for key in UPDATE_KEYS if _with_default(olds, key) != _with_default(news, key)]
-        if not satisfies(str(olds.get("state")), _desired(news).target or "off"):
+        if not satisfies(str(olds.get("state")), _desired(news).wanted):
             changed.append("active")  # drift, a file change, or a window that opened or closed
         if _schedule(olds) != _schedule(news):
             changed.append("schedule")  # new dates need a new activation; another offset does not

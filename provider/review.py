@@ -96,7 +96,7 @@ class Write:
         if match is None:
             return None
         dates: dict[str, str] = {}
-        for part in (match["dates"] or "").split(", ") if match["dates"] else []:
+        for part in match["dates"].split(", ") if match["dates"] else []:
             word, _, value = part.partition(" ")
             key = next((key for key, known in _WORDS.items() if known == word), None)
             if key is None:

@@ -27,12 +27,14 @@ setup: venv cli $(POLICY_STAMP)
 venv: $(VENV_STAMP)
 
 # Reinstalls only when a requirements file or the pin changes.
-$(VENV_STAMP): requirements.txt requirements-dev.txt pulumi-version.env
+$(VENV_STAMP): requirements.txt requirements-dev.txt pyproject.toml pulumi-version.env
 	@. ./pulumi-version.env && grep -qx "pulumi==$$PULUMI_VERSION" requirements.txt || { \
 		echo "requirements.txt must pin pulumi==$$PULUMI_VERSION, as pulumi-version.env does" >&2; exit 1; }
 	@echo "[setup] creating $(VENV) and installing Python dependencies"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@# The console script altcraft-campaigns (pyproject.toml); editable, so it runs this checkout's code.
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 cli:

@@ -4,7 +4,7 @@ For each N, against the local Altcraft stand-in (a separate process) and with th
   (a) first `pulumi up` adopting N campaigns already in their desired state
   (b) `pulumi preview --refresh` with nothing to change
   (c) `pulumi up` after toggling 1% of the campaigns in the file
-The floor is the same engine running a no-op dynamic provider (provider/noop.py) with N
+The floor is the same engine running a no-op dynamic provider (bench/noop.py) with N
 resources, measured in the same run right after ours, so the ratio ours/floor is taken under the
 same machine load. Writes bench/results.json and prints a table.
 """
@@ -32,14 +32,22 @@ from tooling.pulumi_env import REPO_ROOT
 RESULTS = REPO_ROOT / "bench" / "results.json"
 TOKEN = "bench-token-9f8e7d6c5b4a"
 
+# bench/noop.py is copied into the floor's project as noop.py: the provider is pickled by
+# reference, so its module must import from the project directory, as provider/ does.
+NOOP_MODULE = Path(__file__).with_name("noop.py")
 FLOOR_PROGRAM = """
 import pulumi
-from provider.noop import Noop
+from noop import Noop
 
 count = int(pulumi.Config().require("count"))
 for i in range(1, count + 1):
     Noop(f"noop-{i}", key=str(i), value="x")
 """
+
+
+def floor_files() -> dict[str, str]:
+    """The floor project's program and its no-op provider module."""
+    return {"__main__.py": FLOOR_PROGRAM, "noop.py": NOOP_MODULE.read_text()}
 
 
 @dataclass
@@ -158,7 +166,7 @@ def bench_n(n: int, root: Path, log: Any, repeat: int) -> list[Record]:
         ours.set_config("altcraft:url", url)
         ours.set_config("altcraft:token", TOKEN, secret=True)
         ours.set_config("altcraft:maxChanges", "0")  # (c) toggles 1%, 50 calls at N=5,000: measured, not guarded
-        floor = new_workspace(root / "floor", extra_files={"__main__.py": FLOOR_PROGRAM})
+        floor = new_workspace(root / "floor", extra_files=floor_files())
         floor.set_config("count", str(n))
 
         # (a) and (b) alternate ours and floor `rounds` times and keep the medians: the machine is noisy,

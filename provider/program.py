@@ -23,18 +23,16 @@ from provider.live_view import LiveView
 from provider.reconcile import Desired, satisfies
 from provider.resource import Campaign
 from provider.review import clock_line, over_limit, review
-from provider.settings import Settings, max_changes
+from provider.settings import CAMPAIGNS_FILE_KEY, Settings, campaigns_file, max_changes
 from provider.spec import SpecError, load_campaigns
 
-CAMPAIGNS_FILE_KEY = "campaignsFile"
-DEFAULT_CAMPAIGNS_FILE = "campaigns.yaml"
 CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
 
 
 def run() -> None:
-    path = pulumi.Config().get(CAMPAIGNS_FILE_KEY) or DEFAULT_CAMPAIGNS_FILE
+    path, chosen_by = campaigns_file(pulumi.Config().get(CAMPAIGNS_FILE_KEY))
     try:
-        specs = load_campaigns(path)  # before any network: a broken file costs no API call
+        specs = load_campaigns(path, chosen_by)  # before any network: a broken file costs no API call
         settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret)
         limit = max_changes(stack_config, os.environ)  # every setting checked before any network
         client = settings.client()

@@ -18,6 +18,8 @@ URL_ENV, TOKEN_ENV = "ALTCRAFT_URL", "ALTCRAFT_TOKEN"
 # Optional tuning: (config key, environment variable, default seconds)
 RETRY_BUDGET = ("altcraft:retryBudgetSeconds", "ALTCRAFT_RETRY_BUDGET_SECONDS", 60.0)
 REQUEST_TIMEOUT = ("altcraft:requestTimeoutSeconds", "ALTCRAFT_REQUEST_TIMEOUT_SECONDS", 30.0)
+# The campaigns file of a stack: config key (in the project's namespace) and default.
+CAMPAIGNS_FILE_KEY, DEFAULT_CAMPAIGNS_FILE = "campaignsFile", "campaigns.yaml"
 # The most calls one run may send (stack config; the environment overrides it for one run). 0: no limit.
 MAX_CHANGES = ("altcraft:maxChanges", "ALTCRAFT_MAX_CHANGES", 25)
 
@@ -47,16 +49,17 @@ class Settings:
         plain text in Pulumi.<stack>.yaml is refused. (The provider cannot tell: secrets reach it
         decrypted. The program, which runs first in every preview and up, checks.)
         """
-        configured_url = config_get(URL_KEY)
-        url = configured_url or environ.get(URL_ENV)
-        configured_token = config_get(TOKEN_KEY)
+        configured_url = _set_but_empty(URL_KEY, config_get(URL_KEY), f"`pulumi config set {URL_KEY} https://<host>`")
+        url = configured_url or _set_but_empty(URL_ENV, environ.get(URL_ENV), f"`export {URL_ENV}=https://<host>`")
+        token_prompt = f"`pulumi config set --secret {TOKEN_KEY}` and paste the token at its prompt"
+        configured_token = _set_but_empty(TOKEN_KEY, config_get(TOKEN_KEY), token_prompt)
         if configured_token and is_secret is not None and not is_secret(TOKEN_KEY):
             raise SettingsError(
                 f"{TOKEN_KEY} is stored in plain text in Pulumi.<stack>.yaml. Encrypt it: run "
                 f"`pulumi config set --secret {TOKEN_KEY}` (it prompts for the value), or remove it with "
                 f"`pulumi config rm {TOKEN_KEY}` and export {TOKEN_ENV} instead"
             )
-        token = configured_token or environ.get(TOKEN_ENV)
+        token = configured_token or _set_but_empty(TOKEN_ENV, environ.get(TOKEN_ENV), f"`export {TOKEN_ENV}=<token>`")
         if not url:
             raise SettingsError(
                 f"the Altcraft URL is not set: run `pulumi config set {URL_KEY} https://<your-altcraft-host>` "
@@ -67,16 +70,17 @@ class Settings:
                 f"the Altcraft API token is not set: run `pulumi config set --secret {TOKEN_KEY}` "
                 f"(it prompts for the value) or export {TOKEN_ENV}"
             )
+        url_source = URL_KEY if configured_url else URL_ENV
         try:
             url = normalize_base_url(url)
         except ValueError as exc:
-            raise SettingsError(str(exc)) from None
+            raise SettingsError(f"{url_source}: {exc}") from None
         return cls(
             url=url,
             token=token,
             retry_budget_s=_seconds(RETRY_BUDGET, config_get, environ, minimum=0.0),
             request_timeout_s=_seconds(REQUEST_TIMEOUT, config_get, environ, minimum=0.1),
-            url_source=URL_KEY if configured_url else URL_ENV,
+            url_source=url_source,
         )
 
     def client(self) -> AltcraftClient:
@@ -87,6 +91,17 @@ class Settings:
             timeout=(min(5.0, self.request_timeout_s), self.request_timeout_s),
             retry=RetryPolicy(budget_s=self.retry_budget_s),
         )
+
+
+def _set_but_empty(name: str, value: str | None, how_to_set: str) -> str | None:
+    """The value without surrounding blanks; None when unset. Set to nothing is a mistake, not "unset":
+    `pulumi config set --secret altcraft:token </dev/null` stores an empty secret without a word."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        raise SettingsError(f"{name} is set but empty: set it with {how_to_set}")
+    return value
 
 
 def _seconds(
@@ -126,3 +141,12 @@ def max_changes(config_get: Callable[[str], str | None], environ: Mapping[str, s
             raise SettingsError(f"{source} must be a whole number of calls >= 0 (0: no limit), got {raw!r}")
         return value, source
     return default, f"{key} (default)"
+
+
+def campaigns_file(configured: str | None) -> tuple[str, str]:
+    """The campaigns file a stack uses, and what chose it (for a "file not found" message)."""
+    if configured:
+        return configured, f"named by the stack's config key {CAMPAIGNS_FILE_KEY}"
+    return DEFAULT_CAMPAIGNS_FILE, (
+        f"the default; a stack names another with `pulumi config set {CAMPAIGNS_FILE_KEY} FILE`"
+    )

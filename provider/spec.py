@@ -90,13 +90,17 @@ class SpecError(UserFacingError):
         super().__init__(text)
 
 
-def load_campaigns(path: str | Path) -> list[CampaignSpec]:
-    """Read and validate a campaigns file; raises SpecError naming file, line and campaign."""
+def load_campaigns(path: str | Path, chosen_by: str | None = None) -> list[CampaignSpec]:
+    """Read and validate a campaigns file; raises SpecError naming file, line and campaign.
+
+    `chosen_by` says which setting named the file, for the message when it is missing.
+    """
     shown = str(path)
     try:
         raw = _read_regular_file(Path(path), MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise SpecError(shown, [Problem(None, None, "file not found")]) from None
+        because = f" ({chosen_by})" if chosen_by else ""
+        raise SpecError(shown, [Problem(None, None, f"file not found{because}")]) from None
     except OSError as exc:
         raise SpecError(shown, [Problem(None, None, f"cannot read the file: {exc.strerror}")]) from None
     return parse_campaigns(raw, shown)

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace
 from tooling.pulumi_env import REPO_ROOT
 
+# The console script `make setup` installs (pyproject.toml), as a user runs it.
+CONSOLE_SCRIPT = Path(sys.executable).with_name("altcraft-campaigns")
 
-def python_m(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+
+def helper(*args: str, env: dict[str, str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "provider", *args], cwd=REPO_ROOT, env=env, input=stdin, capture_output=True, text=True
+        [str(CONSOLE_SCRIPT), *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=300
     )
+
+
+def clean(env: dict[str, str]) -> dict[str, str]:
+    """The workspace's pulumi environment, without Altcraft's variables or any path to our code."""
+    return {k: v for k, v in env.items() if not k.startswith("ALTCRAFT_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
 
 def test_export_then_up_adopts_everything_without_a_write(stack: Workspace, altcraft: LocalAltcraft, tmp_path) -> None:
@@ -22,7 +31,7 @@ def test_export_then_up_adopts_everything_without_a_write(stack: Workspace, altc
     before = altcraft.admin.states()
     env = {**stack.env, "ALTCRAFT_URL": altcraft.url, "ALTCRAFT_TOKEN": TOKEN}
     exported = tmp_path / "exported.yaml"
-    result = python_m("export", "--output", str(exported), env=env)
+    result = helper("export", "--project", str(stack.project_dir), "--output", str(exported), env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert TOKEN not in exported.read_text() + result.stderr
 
@@ -35,17 +44,26 @@ def test_export_then_up_adopts_everything_without_a_write(stack: Workspace, altc
     stack.preview("--expect-no-changes")
 
 
-def test_export_reads_the_stack_config_when_no_environment_is_set(stack: Workspace, altcraft: LocalAltcraft) -> None:
-    env = {k: v for k, v in stack.env.items() if not k.startswith("ALTCRAFT_")}
-    result = subprocess.run(
-        [sys.executable, "-m", "provider", "export", "--state", "completed"],
-        cwd=stack.project_dir,
-        env={**env, "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True,
-        text=True,
-    )
+def test_export_reads_the_stack_config_from_another_directory(
+    stack: Workspace, altcraft: LocalAltcraft, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    args = ("export", "--state", "completed", "--project", str(stack.project_dir))
+    result = helper(*args, env=clean(stack.env), cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     assert "  - id: 30\n" in result.stdout and "  - id: 18\n" not in result.stdout
+    assert f"Altcraft at {altcraft.url}/api/v1.1 (from altcraft:url; stack {stack.stack})" in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+
+    # Run inside the project, the same without --project.
+    inside = helper("export", "--state", "completed", env=clean(stack.env), cwd=stack.project_dir)
+    assert inside.returncode == 0 and inside.stdout == result.stdout, inside.stderr
+
+    # A stack named with --stack that does not exist is an error, not a silent fall back to the environment.
+    missing = helper(*args, "--stack", "nope", env={**clean(stack.env), "ALTCRAFT_URL": altcraft.url}, cwd=elsewhere)
+    assert missing.returncode == 1 and "cannot read stack nope's config" in missing.stderr, missing.stderr
+    assert "Traceback" not in missing.stderr
 
 
 def test_preview_json_becomes_a_reviewers_table(stack: Workspace, altcraft: LocalAltcraft) -> None:
@@ -53,7 +71,7 @@ def test_preview_json_becomes_a_reviewers_table(stack: Workspace, altcraft: Loca
     stack.up()
     stack.write("campaigns.yaml", "campaigns:\n  - {id: 18, active: true}\n  - {id: 19, active: false}\n")
     preview = stack.run("preview", "--json")
-    table = python_m("summary", env=stack.env, stdin=preview.stdout)
+    table = helper("summary", env=clean(stack.env), cwd=stack.project_dir.parent, stdin=preview.stdout)
     assert table.returncode == 0, table.stderr
     assert "| 18 `Black Friday` | activate | inactive | active |" in table.stdout
     assert "| 19 `Cyber Monday` | deactivate | active | inactive |" in table.stdout
@@ -70,6 +88,10 @@ def test_each_stack_uses_its_own_campaigns_file(tmp_path, altcraft: LocalAltcraf
     altcraft.admin.add(5, "Black Friday (staging copy)", "inactive")  # the staging account's campaigns
     altcraft.admin.add(6, "Welcome series (staging copy)", "inactive")
     assert ws.run("config", "get", "campaignsFile").stdout.strip() == "campaigns.staging.yaml"
+    # `check` without a file checks the stack's file, from any directory.
+    checked = helper("check", "--project", str(ws.project_dir), "--stack", "staging", env=clean(ws.env), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.splitlines()[-1].startswith(f"{ws.project_dir / 'campaigns.staging.yaml'}: ")
     preview = ws.preview()
     assert "campaign-5" in preview.stdout and "campaign-6" in preview.stdout
     assert "campaign-18" not in preview.stdout

@@ -1,20 +1,23 @@
-"""The toolchain itself: the real pulumi CLI runs a program with a dynamic resource from provider/."""
+"""The toolchain itself: the real pulumi CLI runs a program with a dynamic resource (the benchmark's floor)."""
 
 from pathlib import Path
 
+from bench.run import NOOP_MODULE
 from tooling.pulumi_cli import new_workspace
 
 SMOKE_PROGRAM = """
 import pulumi
-from provider.noop import Noop
+from noop import Noop
 
 smoke = Noop("toolchain-smoke", key="smoke", value=pulumi.Config().get("value") or "hello")
 pulumi.export("value", smoke.value)
 """
 
+SMOKE_FILES = {"__main__.py": SMOKE_PROGRAM, "noop.py": NOOP_MODULE.read_text()}
+
 
 def test_preview_then_up_then_no_changes(tmp_path: Path) -> None:
-    ws = new_workspace(tmp_path, extra_files={"__main__.py": SMOKE_PROGRAM})
+    ws = new_workspace(tmp_path, extra_files=SMOKE_FILES)
     ws.set_config("value", "first")
 
     preview = ws.preview()
@@ -36,7 +39,7 @@ def test_preview_then_up_then_no_changes(tmp_path: Path) -> None:
 
 
 def test_a_changed_input_is_an_update(tmp_path: Path) -> None:
-    ws = new_workspace(tmp_path, extra_files={"__main__.py": SMOKE_PROGRAM})
+    ws = new_workspace(tmp_path, extra_files=SMOKE_FILES)
     ws.up()
     ws.set_config("value", "second")
     diff = ws.preview("--diff")

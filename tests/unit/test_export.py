@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provider.cli.export import DEFAULT_STATES, fetch, render
 from provider.client import AltcraftClient, Campaign, MalformedResponse, Unreadable, parse_campaign
-from provider.export import DEFAULT_STATES, fetch, render
 from provider.spec import parse_campaigns
 from tests.conftest import TOKEN, LocalAltcraft
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from provider.cli.summary import Row, Summary, gantt, summarize, to_json, to_markdown
 from provider.review import Write
-from provider.summary import Row, Summary, gantt, summarize, to_json, to_markdown
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 # A deployed stack, then: 18 flipped in the file, 19 removed (on_remove: deactivate), 21 and 22 added,

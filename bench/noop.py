@@ -1,7 +1,7 @@
 """A dynamic resource that does nothing but record its inputs.
 
-Used to exercise the toolchain (smoke test) and as the engine's own floor in benchmarks: the
-same CLI, language host and provider process, with no API behind it.
+The engine's own floor in the benchmark (and the toolchain smoke test): the same CLI, language
+host and provider process, with no API behind it. Copied into the floor's project as noop.py.
 """
 
 from typing import Any

@@ -1,0 +1,172 @@
+"""altcraft-campaigns: the command-line helpers around a campaigns project (also `python -m provider`).
+
+  check    validate a campaigns file without Altcraft (no URL, no token, no network)
+  export   write a campaigns file for the campaigns that exist in Altcraft now (onboarding)
+  summary  turn `pulumi preview --json` into the reviewers' table
+
+Thin over the provider's own modules: `check` runs the program's loader, `export` the provider's
+client, `summary` reads the lines the program's review writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from provider.cli import export, summary
+from provider.cli.check import check
+from provider.cli.stack import Project, connect
+from provider.client import STATES
+from provider.errors import UserFacingError
+from provider.settings import (
+    CAMPAIGNS_FILE_KEY,
+    DEFAULT_CAMPAIGNS_FILE,
+    MAX_CHANGES,
+    REQUEST_TIMEOUT,
+    RETRY_BUDGET,
+    TOKEN_ENV,
+    TOKEN_KEY,
+    URL_ENV,
+    URL_KEY,
+)
+
+PROG = "altcraft-campaigns"
+
+
+def settings_help() -> str:
+    """Every setting, from the constants the program and provider use, so the list cannot go stale."""
+    rows = [
+        (URL_KEY, URL_ENV, "Altcraft's address, e.g. https://altcraft.example.com"),
+        (f"{TOKEN_KEY} (secret)", TOKEN_ENV, f"API token: `pulumi config set --secret {TOKEN_KEY}`"),
+        (REQUEST_TIMEOUT[0], REQUEST_TIMEOUT[1], f"seconds per request (default {REQUEST_TIMEOUT[2]:g})"),
+        (RETRY_BUDGET[0], RETRY_BUDGET[1], f"seconds of retries per run (default {RETRY_BUDGET[2]:g})"),
+        (MAX_CHANGES[0], MAX_CHANGES[1], f"most calls one up may send (default {MAX_CHANGES[2]}; 0: no limit)"),
+        (CAMPAIGNS_FILE_KEY, "", f"the stack's campaigns file (default {DEFAULT_CAMPAIGNS_FILE})"),
+    ]
+    table = "\n".join(f"  {key:<32} {env:<34} {what}" for key, env, what in rows)
+    return (
+        "settings: stack config (`pulumi config set KEY VALUE`), else the environment variable;\n"
+        f"{MAX_CHANGES[1]} overrides the stack's value for one run.\n"
+        f"  {'config key':<32} {'environment variable':<34} meaning\n{table}\n\n"
+        "stack: --stack NAME, else the stack selected in the project directory (`pulumi stack select`);\n"
+        "with neither, the environment variables alone. export says on standard error which URL and\n"
+        "stack it used. Pulumi's own variables apply as for `pulumi`: PULUMI_BACKEND_URL (where state\n"
+        "lives), PULUMI_CONFIG_PASSPHRASE (a file backend's secrets, so the token can be decrypted)."
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except UserFacingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
+def parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    top = argparse.ArgumentParser(
+        prog=PROG, description=__doc__.split("\n\n")[0], epilog=settings_help(), formatter_class=formatter
+    )
+    in_project = argparse.ArgumentParser(add_help=False)
+    in_project.add_argument(
+        "--project", default=".", metavar="DIR", help="the campaigns project (with Pulumi.yaml); default: here"
+    )
+    in_project.add_argument("--stack", metavar="NAME", help="the stack to read; default: the selected one")
+    commands = top.add_subparsers(dest="command", required=True, metavar="{check,export,summary}")
+
+    checking = commands.add_parser(
+        "check", parents=[in_project], help="validate a campaigns file without Altcraft", epilog=settings_help(),
+        formatter_class=formatter,
+        description="Validate a campaigns file with no URL, token or network: every problem with file, line and "
+        "campaign, exit 1. Without FILE: the stack's campaignsFile (--stack, or the selected stack), else "
+        f"{DEFAULT_CAMPAIGNS_FILE}, in the project directory.",
+    )  # fmt: skip
+    checking.add_argument("file", nargs="?", metavar="FILE", help="campaigns file (default: the stack's)")
+    checking.set_defaults(run=run_check)
+
+    exporting = commands.add_parser(
+        "export", parents=[in_project], help="write a campaigns file for the live campaigns", epilog=settings_help(),
+        formatter_class=formatter,
+        description="Write a campaigns file that adopts the campaigns in Altcraft as they are (no write on the "
+        "first up). Finds Altcraft as `pulumi up` does.",
+    )  # fmt: skip
+    exporting.add_argument(
+        "--state",
+        default=",".join(export.DEFAULT_STATES),
+        help=f"comma-separated states to include (default: {','.join(export.DEFAULT_STATES)}; "
+        f"known: {','.join(STATES)})",
+    )
+    exporting.add_argument("--output", metavar="FILE", help="file to write (default: standard output)")
+    exporting.set_defaults(run=run_export)
+
+    summarizing = commands.add_parser(
+        "summary", help="summarize `pulumi preview --json` for reviewers",
+        description="Turn `pulumi preview --json` (a file, or standard input) into campaign, change, from, to "
+        "and why, drift set apart from the file's own changes. Reads no stack and calls no one.",
+    )  # fmt: skip
+    summarizing.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
+    summarizing.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    summarizing.set_defaults(run=run_summary)
+    return top
+
+
+def run_check(args: argparse.Namespace) -> None:
+    if args.file:
+        path, chosen_by = Path(args.file), None
+    else:
+        project = Project.at(args.project, args.stack)
+        stack = project.stack_name()
+        config = project.configuration(stack, secrets=False) if stack else {}
+        path, chosen_by = project.campaigns_file(config)
+    for line in check(path, chosen_by):
+        print(line)
+
+
+def run_export(args: argparse.Namespace) -> None:
+    states = [s.strip() for s in args.state.split(",") if s.strip()]
+    unknown = sorted(set(states) - set(STATES))
+    if unknown:
+        raise UserFacingError(f"unknown state(s) {', '.join(unknown)}; known: {', '.join(STATES)}")
+    client, where = connect(Project.at(args.project, args.stack))
+    print(where, file=sys.stderr)
+    campaigns, unreadable = export.fetch(client, states)
+    text = export.render(campaigns, client.redact(client.base_url), unreadable)
+    if args.output:
+        write_atomically(Path(args.output), text)
+        print(f"wrote {len(campaigns)} campaign(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def run_summary(args: argparse.Namespace) -> None:
+    try:
+        raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
+    except OSError as error:
+        raise UserFacingError(f"{args.preview}: cannot read it ({error.strerror})") from None
+    try:
+        preview = json.loads(raw)
+    except ValueError:
+        raise UserFacingError("the input is not JSON: run `pulumi preview --json` and pass its output") from None
+    if not isinstance(preview, dict):
+        raise UserFacingError("the input is not the JSON of `pulumi preview --json` (expected an object)")
+    found = summary.summarize(preview)
+    sys.stdout.write(summary.to_json(found) if args.format == "json" else summary.to_markdown(found))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """The whole file or, if anything fails, the old one untouched: never a half-written file."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent or ".", delete=False) as tmp:
+        try:
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        except BaseException:
+            os.unlink(tmp.name)
+            raise
+    os.replace(tmp.name, path)

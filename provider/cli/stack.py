@@ -1,0 +1,117 @@
+"""The campaigns project a helper works on, and its stack, read through the `pulumi` CLI.
+
+A helper may run from any directory (`--project DIR`); it finds the stack's settings as the
+program does: the stack given with `--stack`, else the one selected in that directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from provider.client import AltcraftClient
+from provider.errors import UserFacingError
+from provider.settings import CAMPAIGNS_FILE_KEY, Settings, campaigns_file
+
+# The CLI this checkout installs (`make setup`), for a shell where `pulumi` is not on PATH.
+BUNDLED_PULUMI = Path(__file__).resolve().parents[2] / ".tools" / "bin" / "pulumi"
+PULUMI_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class Project:
+    directory: Path
+    name: str
+    stack: str | None = None  # from --stack; None: the stack selected in `directory`
+
+    @classmethod
+    def at(cls, directory: str | Path, stack: str | None = None) -> Project:
+        """The project in `directory`; refused when there is no Pulumi.yaml there."""
+        root = Path(directory).expanduser().resolve()
+        manifest = root / "Pulumi.yaml"
+        try:
+            loaded = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UserFacingError(
+                f"{root} has no Pulumi.yaml: run this in the campaigns project or pass --project DIR"
+            ) from None
+        except (OSError, yaml.YAMLError) as error:
+            raise UserFacingError(f"{manifest}: cannot read it ({error})") from None
+        name = loaded.get("name") if isinstance(loaded, dict) else None
+        if not isinstance(name, str) or not name:
+            raise UserFacingError(f"{manifest}: no project `name`")
+        return cls(root, name, stack)
+
+    def stack_name(self) -> str | None:
+        """The stack this helper reads: --stack, else the selected one; None without either."""
+        if self.stack:
+            return self.stack
+        result = self._pulumi("stack", "--show-name")
+        if result is None or result.returncode != 0:
+            return None
+        return result.stdout.strip() or None
+
+    def configuration(self, stack: str, *, secrets: bool) -> dict[str, dict[str, object]]:
+        """The stack's config: {key: {"value": ..., "secret": bool}}, secrets decrypted if asked.
+
+        One `pulumi config` call for every setting, instead of one `pulumi config get` per key.
+        """
+        args = ["config", "--json", "--stack", stack] + (["--show-secrets"] if secrets else [])
+        result = self._pulumi(*args)
+        if result is None:
+            raise UserFacingError(f"cannot run pulumi to read stack {stack}'s config: is the Pulumi CLI installed?")
+        if result.returncode != 0:
+            said = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+            raise UserFacingError(f"cannot read stack {stack}'s config in {self.directory}: {said}")
+        try:
+            config = json.loads(result.stdout)
+        except ValueError:
+            raise UserFacingError(f"`pulumi config --json` for stack {stack} did not print JSON") from None
+        if not isinstance(config, dict):
+            return {}
+        return {key: entry for key, entry in config.items() if isinstance(entry, dict)}
+
+    def campaigns_file(self, config: dict[str, dict[str, object]]) -> tuple[Path, str]:
+        """The stack's campaigns file (relative paths from the project) and what chose it."""
+        configured = _text(config.get(f"{self.name}:{CAMPAIGNS_FILE_KEY}", {}).get("value"))
+        name, chosen_by = campaigns_file(configured)
+        return self.directory / name, chosen_by
+
+    def _pulumi(self, *args: str) -> subprocess.CompletedProcess[str] | None:
+        pulumi = shutil.which("pulumi") or str(BUNDLED_PULUMI)
+        try:
+            return subprocess.run(
+                [pulumi, *args, "--non-interactive"],
+                cwd=self.directory,
+                capture_output=True,
+                text=True,
+                timeout=PULUMI_TIMEOUT_S,
+                stdin=subprocess.DEVNULL,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+
+
+def connect(project: Project) -> tuple[AltcraftClient, str]:
+    """A client found as `pulumi up` finds Altcraft (stack config, then the environment), and
+    words saying where it points and which setting chose it."""
+    stack = project.stack_name()
+    config = project.configuration(stack, secrets=True) if stack else {}
+    settings = Settings.from_sources(
+        lambda key: _text(config.get(key, {}).get("value")),
+        os.environ,
+        is_secret=lambda key: config.get(key, {}).get("secret") is True,
+    )
+    client = settings.client()
+    where = f"stack {stack}" if stack else f"no stack selected in {project.directory}"
+    return client, f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}; {where})"
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,94 @@
+"""The command-line helpers as a user meets them: the console script, --help, settings refused early."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from provider.cli import parser, settings_help
+from provider.cli.stack import Project
+from provider.errors import UserFacingError
+from provider.settings import Settings, SettingsError
+from provider.spec import SpecError, load_campaigns
+from tooling.pulumi_env import REPO_ROOT
+
+CONSOLE_SCRIPT = Path(sys.executable).with_name("altcraft-campaigns")
+
+
+def test_help_lists_every_setting_its_variable_and_how_the_stack_is_chosen() -> None:
+    text = parser().format_help()
+    for name in (
+        "altcraft:url", "ALTCRAFT_URL", "altcraft:token", "ALTCRAFT_TOKEN", "altcraft:requestTimeoutSeconds",
+        "ALTCRAFT_REQUEST_TIMEOUT_SECONDS", "altcraft:retryBudgetSeconds", "ALTCRAFT_RETRY_BUDGET_SECONDS",
+        "altcraft:maxChanges", "ALTCRAFT_MAX_CHANGES", "campaignsFile", "PULUMI_CONFIG_PASSPHRASE", "--stack",
+    ):  # fmt: skip
+        assert name in text, name
+    # Each command that reads a stack shows the same list.
+    assert settings_help() in parser()._subparsers._group_actions[0].choices["export"].format_help()
+
+
+def test_the_console_script_runs_from_any_directory(tmp_path: Path) -> None:
+    assert CONSOLE_SCRIPT.exists(), "make setup installs the console script (pip install -e .)"
+    (tmp_path / "mine.yaml").write_text("campaigns:\n  - {id: 18, active: true}\n")
+    env = {"PATH": "/usr/bin:/bin"}  # no venv on PATH, no PYTHONPATH, no Altcraft settings
+    run = subprocess.run(
+        [str(CONSOLE_SCRIPT), "check", "mine.yaml"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "mine.yaml: 1 campaign(s), valid (checked without Altcraft: ids and names are not)\n"
+
+    # Without FILE: the project's file; --project points at it from elsewhere.
+    run = subprocess.run(
+        [str(CONSOLE_SCRIPT), "check", "--project", str(REPO_ROOT)], cwd=tmp_path, capture_output=True, text=True,
+        env={**env, "PULUMI_HOME": str(tmp_path / "home")},  # no login: no stack selected
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1].startswith(f"{REPO_ROOT / 'campaigns.yaml'}: ")
+
+
+def test_a_directory_without_pulumi_yaml_is_refused_with_the_option_that_fixes_it(tmp_path: Path) -> None:
+    with pytest.raises(
+        UserFacingError, match=r"has no Pulumi.yaml: run this in the campaigns project or pass --project"
+    ):
+        Project.at(tmp_path)
+    run = subprocess.run(
+        [str(CONSOLE_SCRIPT), "export"], cwd=tmp_path, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "--project DIR" in run.stderr
+
+
+URL, TOKEN = {"altcraft:url": "https://altcraft.test"}, {"altcraft:token": "t0ken"}
+
+
+@pytest.mark.parametrize(
+    ("config", "environ", "message"),
+    [
+        ({**URL, "altcraft:token": ""}, {"ALTCRAFT_TOKEN": "from-env"}, "altcraft:token is set but empty: set it "
+         "with `pulumi config set --secret altcraft:token` and paste the token at its prompt"),
+        ({**URL, "altcraft:token": "  \n"}, {}, "altcraft:token is set but empty"),
+        (URL, {"ALTCRAFT_TOKEN": ""}, "ALTCRAFT_TOKEN is set but empty: set it with `export ALTCRAFT_TOKEN=<token>`"),
+        ({"altcraft:url": "", **TOKEN}, {"ALTCRAFT_URL": "https://env.test"}, "altcraft:url is set but empty"),
+        ({"altcraft:url": "altcraft.example.com", **TOKEN}, {}, "altcraft:url: Altcraft URL must start with http"),
+        (TOKEN, {"ALTCRAFT_URL": "altcraft.example.com"}, "ALTCRAFT_URL: Altcraft URL must start with http"),
+    ],
+)  # fmt: skip
+def test_an_empty_or_unusable_setting_is_refused_naming_it(config, environ, message) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_sources(config.get, environ)
+    assert message in str(raised.value)
+
+
+def test_a_token_with_a_trailing_newline_is_used_without_it() -> None:
+    settings = Settings.from_sources({"altcraft:url": "https://a.test", "altcraft:token": "t0ken\n"}.get, {})
+    assert settings.token == "t0ken"
+
+
+def test_a_missing_campaigns_file_names_the_setting_that_chose_it(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as raised:
+        load_campaigns(tmp_path / "campaign.yaml", "named by the stack's config key campaignsFile")
+    assert str(raised.value).startswith(
+        f"{tmp_path / 'campaign.yaml'}: file not found (named by the stack's config key campaignsFile)\n"
+    )

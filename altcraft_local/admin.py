@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -69,6 +70,13 @@ class Admin:
     def add_fault(self, kind: str, endpoint: str | None = None, **options: Any) -> None:
         """See altcraft_local.faults.Fault for the kinds and options."""
         self._request("POST", "faults", {"kind": kind, "endpoint": endpoint, **options})
+
+    def issue_token(self, token: str, **spec: Any) -> None:
+        """A new API token (spec: rights, groups), as an account admin makes one in the web UI."""
+        self._request("POST", "tokens", {"token": token, **spec})
+
+    def revoke_token(self, token: str) -> None:
+        self._request("DELETE", f"tokens/{quote(token, safe='')}")
 
     def clear_faults(self) -> None:
         self._request("DELETE", "faults")

@@ -16,6 +16,8 @@ Admin calls (not Altcraft; for tests, the demo and benchmarks, no token):
   POST /_admin/clock                  set it: {"now": RFC 3339} or {"advance_seconds": n}
   GET  /_admin/schedules              pending activation dates by campaign id
   GET/POST/DELETE /_admin/faults      list, add (body: altcraft_local.faults.Fault) or clear faults
+  POST /_admin/tokens                 issue an API token (body: token, rights, groups)
+  DELETE /_admin/tokens/<token>       revoke one: its next call is error 401
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from altcraft_local.faults import Fault, Faults
 from altcraft_local.store import OK_TEXT, STATES, ApiError, Store
@@ -245,6 +247,11 @@ class _Handler(BaseHTTPRequestHandler):
             elif parts == ["faults"] and verb == "DELETE":
                 self.altcraft.faults.clear()
                 self._send(HTTPStatus.OK, [])
+            elif parts == ["tokens"] and verb == "POST":
+                self._send(HTTPStatus.OK, store.ui_issue_token(self._json_body()))
+            elif len(parts) == 2 and parts[0] == "tokens" and verb == "DELETE":
+                store.ui_revoke_token(unquote(parts[1]))
+                self._send(HTTPStatus.OK, {})
             elif len(parts) == 2 and parts[0] == "campaigns" and verb == "DELETE":
                 store.ui_remove(int(parts[1]))
                 self._send(HTTPStatus.OK, {})

@@ -282,6 +282,27 @@ class Store:
             self.schedules.pop(campaign_id, None)
             self.save()
 
+    # -- API tokens, as an account admin issues and revokes them in the web UI ------------------
+
+    def ui_issue_token(self, body: Any) -> dict[str, Any]:
+        """A new token with the given rights (default: view and run) and groups (default: all)."""
+        if not isinstance(body, dict) or not isinstance(body.get("token"), str) or not body["token"]:
+            raise ValueError("a token needs a non-empty string 'token'")
+        spec = {key: body[key] for key in ("rights", "groups") if key in body}
+        with self.lock:
+            self.tokens[body["token"]] = Token(frozenset(spec.get("rights", [VIEW, RUN])), _groups(spec.get("groups")))
+            self._raw_tokens[body["token"]] = spec
+            self.save()
+        return {"tokens": len(self.tokens)}
+
+    def ui_revoke_token(self, token: str) -> None:
+        with self.lock:
+            if token not in self.tokens:
+                raise ApiError(404, "no such token")
+            del self.tokens[token]
+            del self._raw_tokens[token]
+            self.save()
+
 
 def _groups(value: Any) -> frozenset[str] | None:
     return None if value is None else frozenset(str(g) for g in value)

@@ -18,16 +18,32 @@ from provider.schedule import Schedule, TimeError
 
 CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
 READ_STACK_RESOURCE_OUTPUTS = "pulumi:pulumi:readStackResourceOutputs"
+DYNAMIC_PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 
 
-def last_deployment() -> dict[int, Deployed]:
-    """The campaigns this stack's latest checkpoint holds, by id. Call only from a Pulumi program."""
+def last_checkpoint() -> dict[str, Any]:
+    """Every resource of this stack's latest checkpoint: {urn: {"type": ..., "outputs": {...}}}.
+
+    Call only from a Pulumi program. Secrets arrive decrypted: keep them in memory.
+    """
     import pulumi
     from pulumi.runtime import invoke
 
     stack = f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
     result = invoke(READ_STACK_RESOURCE_OUTPUTS, {"stackName": stack})
-    return campaigns_in((result.value or {}).get("outputs") or {})
+    return (result.value or {}).get("outputs") or {}
+
+
+def saved_provider_config(resources: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The stack config the dynamic provider was last deployed with, None if never deployed.
+
+    Pulumi saves it with the default `pulumi-python` provider and reuses it for the refresh that
+    runs before the program (without --run-program): that refresh reads Altcraft with these values.
+    """
+    for resource in resources.values():
+        if resource.get("type") == DYNAMIC_PROVIDER_TYPE:
+            return resource.get("outputs") or {}
+    return None
 
 
 def campaigns_in(resources: Mapping[str, Any]) -> dict[int, Deployed]:

@@ -17,13 +17,13 @@ from typing import Any, NoReturn
 import pulumi
 from pulumi.runtime.config import is_config_secret
 
-from provider.deployment import last_deployment
+from provider.deployment import campaigns_in, last_checkpoint, saved_provider_config
 from provider.errors import UserFacingError
 from provider.live_view import LiveView
 from provider.reconcile import Desired, satisfies
 from provider.resource import Campaign
 from provider.review import clock_line, over_limit, review
-from provider.settings import CAMPAIGNS_FILE_KEY, Settings, campaigns_file, max_changes
+from provider.settings import CAMPAIGNS_FILE_KEY, Settings, campaigns_file, changed_since, max_changes
 from provider.spec import SpecError, load_campaigns
 
 CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
@@ -36,9 +36,12 @@ def run() -> None:
         settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret)
         limit = max_changes(stack_config, os.environ)  # every setting checked before any network
         client = settings.client()
-        found = review(specs, LiveView(client).get, last_deployment(), client.now)
+        checkpoint = last_checkpoint()
+        view = LiveView(client)
+        found = review(specs, view.get, campaigns_in(checkpoint), client.now)
     except UserFacingError as error:
         fail(str(error))
+    stale = changed_since(saved_provider_config(checkpoint), stack_config)
     skew = client.clock_offset()
     if skew is not None and abs(skew) > CLOCK_SKEW_WORTH_SAYING:
         pulumi.log.warn(
@@ -69,7 +72,17 @@ def run() -> None:
         pulumi.log.info("Changed in Altcraft outside the file, and kept (drift: keep):")
     for kept in found.kept:
         pulumi.log.info(kept.line())
-    campaigns = [Campaign(desired) for desired in found.desired]
+    if stale:
+        # The refresh before the program (no --run-program) read Altcraft with the saved values: the
+        # old account, or a revoked token. This run's listing, with the new values, decides instead.
+        pulumi.log.info(
+            f"{' and '.join(stale)} changed since the last `pulumi up`: the campaigns are compared with what "
+            f"{where} answers now, not with the refresh (Pulumi refreshes with the values saved at that up)"
+        )
+    campaigns = [
+        Campaign(desired, observed_state=view.get(desired.campaign_id).state if stale else None)
+        for desired in found.desired
+    ]
     pulumi.export("campaigns", stack_summary(found.desired, campaigns))
 
 

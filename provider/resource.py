@@ -26,7 +26,7 @@ from pulumi.dynamic import (
 )
 
 from provider import error_display, state_size
-from provider.client import AltcraftClient, NotFound
+from provider.client import AltcraftClient, BadToken, NoRights, NotFound, Refused, TransportError
 from provider.client import Campaign as LiveCampaign
 from provider.deployment import desired_active_of, intent_of
 from provider.live_view import LiveView
@@ -46,7 +46,7 @@ from provider.reconcile import (
 )
 from provider.schedule import KEYS as TIME_KEYS
 from provider.schedule import TARGETS, Schedule, TimeError
-from provider.settings import Settings
+from provider.settings import TOKEN_KEY, URL_KEY, Settings
 
 error_display.install()
 state_size.install()
@@ -56,6 +56,8 @@ DRIFT_CHOICES = ("revert", "keep")
 # Settings whose change is an in-place update (with `active`, the window, and a live state that
 # misses this run's target); a different campaign id is a different campaign.
 UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed")
+# The live state as the program read it, given only when the refresh used stale settings.
+OBSERVED_KEY = "observed_state"
 # Inputs left out of the state when they hold their default (every key costs bytes per campaign).
 INPUT_DEFAULTS = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "protect": False, "completed": False}
 
@@ -128,9 +130,11 @@ class CampaignProvider(ResourceProvider):
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        # olds are the last outputs: `state` there is the live state as last seen (or refreshed).
+        # olds are the last outputs: `state` there is the live state as last seen (or refreshed),
+        # unless the program saw it itself because the refresh used settings changed since.
         changed = [key for key in UPDATE_KEYS if _with_default(olds, key) != _with_default(news, key)]
-        if not satisfies(str(olds.get("state")), _desired(news).wanted):
+        live_state = news.get(OBSERVED_KEY) or olds.get("state")
+        if not satisfies(str(live_state), _desired(news).wanted):
             changed.append("active")  # drift, a file change, or a window that opened or closed
         if _schedule(olds) != _schedule(news):
             changed.append("schedule")  # new dates need a new activation; another offset does not
@@ -154,6 +158,8 @@ class CampaignProvider(ResourceProvider):
             live = self.view().get(int(id_))
         except NotFound:
             return ReadResult(None, {})  # gone from Altcraft: drop it from the state
+        except (BadToken, NoRights, TransportError, Refused) as error:
+            raise type(error)(f"{error}{self._saved_settings_hint()}") from None
         # Inputs as Altcraft has them now, so that drift shows as a diff against the program; the
         # outputs keep what the file asked for at the last deploy, which tells drift from change.
         as_live = _desired({**props, "campaign_id": live.id, "active": live.active})
@@ -178,6 +184,16 @@ class CampaignProvider(ResourceProvider):
             self._apply(steps, live)
 
     # -- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _saved_settings_hint() -> str:
+        """For a refresh that cannot reach Altcraft: Pulumi refreshes (without --run-program) with
+        the config saved at the last `pulumi up`, so a rotated token or a moved URL is not used yet."""
+        return (
+            f"\nA refresh before the program uses {URL_KEY} and {TOKEN_KEY} as saved at the last `pulumi up`. "
+            "If you changed either since, run the program first once: `PULUMI_RUN_PROGRAM=true pulumi up` "
+            "(or `pulumi up --run-program`), which also saves the new values."
+        )
 
     def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
         try:
@@ -272,10 +288,14 @@ class Campaign(Resource, module="altcraft", name="Campaign"):
     state: pulumi.Output[str]
     name: pulumi.Output[str]
 
-    def __init__(self, desired: Desired, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, desired: Desired, observed_state: str | None = None, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         restore_pickler()
         # Outputs exist as attributes only for keys declared here, hence state and name.
         props: dict[str, Any] = {**_inputs(desired), "state": None, "name": None}
+        if observed_state is not None:  # only when the refresh's reading cannot be trusted
+            props[OBSERVED_KEY] = observed_state
         if desired.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True))
         super().__init__(CampaignProvider(), f"campaign-{desired.campaign_id}", props, opts)

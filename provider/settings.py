@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from provider.client import AltcraftClient, normalize_base_url
 from provider.errors import UserFacingError
@@ -150,3 +151,18 @@ def campaigns_file(configured: str | None) -> tuple[str, str]:
     return DEFAULT_CAMPAIGNS_FILE, (
         f"the default; a stack names another with `pulumi config set {CAMPAIGNS_FILE_KEY} FILE`"
     )
+
+
+def changed_since(saved: Mapping[str, Any] | None, config_get: Callable[[str], str | None]) -> list[str]:
+    """The settings that choose the account (URL, token) whose stack config differs from `saved`.
+
+    `saved` is the config Pulumi saved at the last deployment (None: never deployed). A token
+    kept in ALTCRAFT_TOKEN is read at call time, so only config keys can go stale.
+    """
+    if saved is None:
+        return []
+    return [key for key in (URL_KEY, TOKEN_KEY) if _plain(saved.get(key)) != _plain(config_get(key))]
+
+
+def _plain(value: object) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else None

@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from provider.deployment import CAMPAIGN_TYPE, campaigns_in
+from provider.deployment import CAMPAIGN_TYPE, DYNAMIC_PROVIDER_TYPE, campaigns_in, saved_provider_config
 from provider.reconcile import Intent
 from provider.review import Deployed
 from provider.schedule import Schedule
+from provider.settings import changed_since
 
 
 def test_campaigns_and_only_campaigns() -> None:
@@ -43,3 +44,18 @@ def test_campaigns_and_only_campaigns() -> None:
     }
     # The same instant in another offset is the same record.
     assert campaigns_in(resources)[31].intent.schedule == Schedule(datetime(2026, 11, 26, 21, tzinfo=UTC))
+
+
+def test_settings_changed_since_the_last_deployment() -> None:
+    saved_config = {"altcraft:url": "https://a.test", "altcraft:token": "t1", "other:key": "x"}
+    checkpoint = {
+        "urn:stack": {"type": "pulumi:pulumi:Stack", "outputs": {}},
+        "urn:provider": {"type": DYNAMIC_PROVIDER_TYPE, "outputs": saved_config},
+    }
+    saved = saved_provider_config(checkpoint)
+    assert changed_since(saved, saved_config.get) == []
+    assert changed_since(saved, {**saved_config, "altcraft:token": "t2"}.get) == ["altcraft:token"]
+    assert changed_since(saved, {"altcraft:url": "https://b.test"}.get) == ["altcraft:url", "altcraft:token"]
+    assert changed_since(saved, {**saved_config, "altcraft:url": " https://a.test "}.get) == []
+    # Never deployed: nothing saved, nothing stale.
+    assert changed_since(saved_provider_config({"urn:stack": checkpoint["urn:stack"]}), {}.get) == []

@@ -44,6 +44,16 @@ def test_auth_and_rights(altcraft: LocalAltcraft) -> None:
     assert call(altcraft, "list", {"token": VIEWER_TOKEN})[1]["error"] == 403  # list needs Run (sic)
 
 
+def test_an_issued_token_works_and_a_revoked_one_is_refused(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.issue_token("rotated/token+1", rights=["view"])
+    assert call(altcraft, "get", {"token": "rotated/token+1", "id": 18})[1]["error"] == 0
+    assert call(altcraft, "activate", {"token": "rotated/token+1", "id": 18})[1]["error"] == 403
+    altcraft.admin.revoke_token(TOKEN)
+    assert call(altcraft, "get", {"token": TOKEN, "id": 18})[1]["error"] == 401
+    with pytest.raises(requests.HTTPError):
+        altcraft.admin.revoke_token(TOKEN)  # already gone
+
+
 @pytest.mark.parametrize(
     ("campaign_id", "method", "error", "state_after"),
     [

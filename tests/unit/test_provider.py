@@ -10,6 +10,7 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
+from provider.client import BadToken
 from provider.reconcile import CampaignError
 from provider.resource import CampaignProvider
 from provider.settings import SettingsError
@@ -87,6 +88,26 @@ def test_diff_is_an_update_on_active_and_never_a_replace() -> None:
     changed = provider.diff("18", olds, props(18, True))
     assert changed.changes is True and changed.replaces == []
     assert provider.diff("18", olds, {**props(18, False), "on_remove": "deactivate"}).changes is True
+
+
+def test_diff_trusts_the_programs_observation_over_a_stale_refresh() -> None:
+    provider = CampaignProvider()
+    # The refresh (with the saved, old settings) saw 18 inactive, as the file wants; the program,
+    # with the new settings, saw it active: the program's reading decides.
+    olds = {**props(18, False), "state": "inactive", "name": "Black Friday"}
+    assert provider.diff("18", olds, {**props(18, False), "observed_state": "active"}).changes is True
+    assert provider.diff("18", olds, {**props(18, False), "observed_state": "inactive"}).changes is False
+    stale_active = {**olds, "state": "active"}
+    assert provider.diff("18", stale_active, {**props(18, False), "observed_state": "inactive"}).changes is False
+
+
+def test_a_refresh_that_cannot_reach_altcraft_says_the_saved_settings_were_used(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url, token="revoked")
+    stored = {**props(18, False), "state": "inactive", "name": "Black Friday"}
+    with pytest.raises(BadToken) as raised:
+        provider.read("18", stored)
+    assert "as saved at the last `pulumi up`" in str(raised.value)
+    assert "`PULUMI_RUN_PROGRAM=true pulumi up`" in str(raised.value)
 
 
 def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:

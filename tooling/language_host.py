@@ -8,13 +8,16 @@ things users of the official install rely on:
   `python3` is first on PATH;
 - it answers `RunPlugin` (how the CLI starts a Python policy pack, `--policy-pack DIR`) by running
   the *project's* program, because it reads the request's old `program` field, which the CLI now
-  leaves empty in favour of `info`.
+  leaves empty in favour of `info`;
+- `pulumi install` (`InstallDependencies`) recreates the virtualenv even when it exists, with
+  whatever `python3` comes first on PATH, which broke an existing .venv.
 
 This proxy sits in front of it, as `pulumi-language-python`: it starts the real host with
-`-virtualenv` taken from Pulumi.yaml, forwards every call to it byte for byte, and answers
-`RunPlugin` itself as the current host does: the plugin's own virtualenv (its PulumiPolicy.yaml
-`virtualenv` option, resolved against its directory), `python -u` (a policy pack prints its port
-without flushing), its output streamed back as it comes. Standard library, grpc and the Pulumi
+`-virtualenv` taken from Pulumi.yaml, forwards every call to it byte for byte, and answers two
+calls itself as the current host does. RunPlugin: the plugin's own virtualenv (its
+PulumiPolicy.yaml `virtualenv` option, resolved against its directory), `python -u` (a policy
+pack prints its port without flushing), its output streamed back as it comes. InstallDependencies:
+the virtualenv created only if missing, then requirements.txt installed into it. Standard library, grpc and the Pulumi
 SDK only: it runs with the project's .venv python, named by the launcher `make setup` writes.
 
     python language_host.py --host <path of the real host> [the CLI's arguments]
@@ -44,6 +47,7 @@ except ImportError:  # an interpreter without the Pulumi SDK: be upstream's host
 
 SERVICE = "pulumirpc.LanguageRuntime"
 RUN_PLUGIN = f"/{SERVICE}/RunPlugin"
+INSTALL_DEPENDENCIES = f"/{SERVICE}/InstallDependencies"
 # The SDK's own description of the service says which calls stream their answers.
 _STREAMING = {
     f"/{SERVICE}/{method.name}"
@@ -58,7 +62,7 @@ def _identity(data: bytes) -> bytes:
 
 
 class Proxy(grpc.GenericRpcHandler):
-    """Forwards every call to the real host unchanged, except RunPlugin."""
+    """Forwards every call to the real host unchanged, except RunPlugin and InstallDependencies."""
 
     def __init__(self, channel: grpc.Channel) -> None:
         self._channel = channel
@@ -70,6 +74,12 @@ class Proxy(grpc.GenericRpcHandler):
                 run_plugin,
                 request_deserializer=language_pb2.RunPluginRequest.FromString,
                 response_serializer=language_pb2.RunPluginResponse.SerializeToString,
+            )
+        if method == INSTALL_DEPENDENCIES:
+            return grpc.unary_stream_rpc_method_handler(
+                install_dependencies,
+                request_deserializer=language_pb2.InstallDependenciesRequest.FromString,
+                response_serializer=language_pb2.InstallDependenciesResponse.SerializeToString,
             )
         if method in _STREAMING:
             call = self._channel.unary_stream(method, request_serializer=_identity, response_deserializer=_identity)
@@ -126,6 +136,51 @@ def run_plugin(request: language_pb2.RunPluginRequest, context: grpc.ServicerCon
             "virtualenv its PulumiPolicy.yaml names (for policies/, `make setup` does)",
         )
     context.add_callback(process.kill)  # the CLI is done with the plugin (or gone): so is the plugin
+    for stream, data in _output(process):
+        yield language_pb2.RunPluginResponse(**{stream: data})
+    yield language_pb2.RunPluginResponse(exitcode=process.wait())
+
+
+def install_dependencies(
+    request: language_pb2.InstallDependenciesRequest, context: grpc.ServicerContext
+) -> Iterator[Any]:
+    """`pulumi install` as the current host does it with toolchain pip: the virtualenv Pulumi.yaml
+    names, created only when it is missing, then `pip install -r requirements.txt` in it.
+
+    The v3.68 host runs `python3 -m venv` over the virtualenv even when it exists, which rewrites
+    an existing one for whatever `python3` is first on PATH (and breaks it when that is another
+    Python), and without the option it made the project directory itself a virtualenv.
+    """
+    root = Path(request.info.root_directory or request.directory or ".")
+    program = Path(request.info.program_directory or root)
+    options = dict(request.info.options.items()) if request.info.HasField("options") else {}
+    python = python_for(root, options.get("virtualenv"))
+    steps: list[tuple[str, list[str]]] = []
+    if options.get("virtualenv") and not Path(python).exists():
+        venv = str(Path(python).parent.parent)
+        steps.append((f"Creating virtual environment at {venv}...", [python_for(root, None), "-m", "venv", venv]))
+    requirements = program / "requirements.txt"
+    if requirements.is_file():
+        pip = [python, "-m", "pip", "install", "-r", str(requirements)]
+        steps.append((f"Installing {requirements} with {python}...", pip))
+    for say, command in steps:
+        yield language_pb2.InstallDependenciesResponse(stdout=f"{say}\n".encode())
+        try:
+            process = subprocess.Popen(
+                command, cwd=program, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        except OSError as error:
+            context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"cannot run {command[0]}: {error.strerror}")
+        context.add_callback(process.kill)
+        for stream, data in _output(process):
+            yield language_pb2.InstallDependenciesResponse(**{stream: data})
+        if process.wait() != 0:
+            context.abort(grpc.StatusCode.UNKNOWN, f"`{' '.join(command)}` exited {process.returncode}")
+    yield language_pb2.InstallDependenciesResponse(stdout=b"Finished installing dependencies\n")
+
+
+def _output(process: subprocess.Popen[bytes]) -> Iterator[tuple[str, bytes]]:
+    """A process's stdout and stderr as ("stdout"|"stderr", bytes), as they come, until both close."""
     chunks: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
     pumps = [
         threading.Thread(target=_pump, args=(process.stdout, "stdout", chunks), daemon=True),
@@ -139,9 +194,7 @@ def run_plugin(request: language_pb2.RunPluginRequest, context: grpc.ServicerCon
         if item is None:
             open_streams -= 1
             continue
-        stream, data = item
-        yield language_pb2.RunPluginResponse(**{stream: data})
-    yield language_pb2.RunPluginResponse(exitcode=process.wait())
+        yield item
 
 
 def _pump(pipe: Any, stream: str, chunks: queue.Queue[tuple[str, bytes] | None]) -> None:

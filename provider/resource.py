@@ -46,7 +46,7 @@ from provider.reconcile import (
 )
 from provider.schedule import KEYS as TIME_KEYS
 from provider.schedule import TARGETS, Schedule, TimeError
-from provider.settings import TOKEN_KEY, URL_KEY, Settings
+from provider.settings import TOKEN_KEY, URL_KEY, Settings, SettingsError
 
 error_display.install()
 state_size.install()
@@ -62,6 +62,10 @@ OBSERVED_KEY = "observed_state"
 INPUT_DEFAULTS = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "protect": False, "completed": False}
 
 
+# Every campaign of a refresh meets an unusable URL or token: the first says why, the rest point to it.
+UNUSABLE_SETTINGS_AGAIN = SettingsError("not read: the Altcraft settings are unusable (see the error that says why)")
+
+
 class CampaignProvider(ResourceProvider):
     # Nothing secret is pickled, so the serialized provider need not be encrypted in state.
     serialize_as_secret_always = False
@@ -73,6 +77,7 @@ class CampaignProvider(ResourceProvider):
     def _init_runtime(self) -> None:
         self._lock = threading.Lock()
         self._settings: Settings | None = None
+        self._settings_error: SettingsError | None = None
         self._client: AltcraftClient | None = None
         self._view: LiveView | None = None
 
@@ -83,11 +88,17 @@ class CampaignProvider(ResourceProvider):
         self._init_runtime()
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._settings = Settings.from_sources(req.config.get, os.environ)
+        try:
+            self._settings = Settings.from_sources(req.config.get, os.environ)
+        except SettingsError as error:  # said once, by the first call that needs Altcraft
+            self._settings_error = error
 
     def client(self) -> AltcraftClient:
         # Up to four engine threads call in at once; build the client once.
         with self._lock:
+            if self._settings_error is not None:
+                error, self._settings_error = self._settings_error, UNUSABLE_SETTINGS_AGAIN
+                raise error
             if self._client is None:
                 settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)
                 self._client = settings.client()

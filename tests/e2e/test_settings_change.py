@@ -71,3 +71,16 @@ def test_a_moved_url_is_read_and_written_by_the_very_next_plain_preview_and_up(
         stack.run("preview", "--expect-no-changes", env=plain(stack))
     finally:
         moved.server.stop()
+
+
+def test_a_url_without_a_scheme_is_explained_once_not_per_campaign(stack: Workspace, altcraft: LocalAltcraft) -> None:
+    stack.write("campaigns.yaml", FILE)
+    stack.run("config", "rm", "altcraft:url")
+    env = {**plain(stack), "ALTCRAFT_URL": altcraft.url}
+    stack.run("up", "--yes", env=env)
+    # The refresh reads ALTCRAFT_URL at call time: every campaign meets the bad value.
+    result = stack.run("preview", check=False, env={**env, "ALTCRAFT_URL": altcraft.url.removeprefix("http://")})
+    assert result.returncode != 0
+    diagnostics = result.stdout.split("Diagnostics:")[-1]  # the progress lines repeat each error once more
+    assert diagnostics.count("ALTCRAFT_URL: Altcraft URL must start with http:// or https://") == 1, result.stdout
+    assert "the Altcraft settings are unusable (see the error that says why)" in diagnostics

@@ -157,13 +157,17 @@ def test_settings_fall_back_to_environment(altcraft: LocalAltcraft) -> None:
     assert provider.client().get(18).name == "Black Friday"
 
 
-def test_missing_settings_say_what_to_set() -> None:
+def test_missing_settings_say_what_to_set_once() -> None:
     provider = CampaignProvider()
-    with (
-        mock.patch.dict(os.environ, {}, clear=True),
-        pytest.raises(SettingsError, match="pulumi config set altcraft:url"),
-    ):
+    with mock.patch.dict(os.environ, {}, clear=True):
         provider.configure(ConfigureRequest(Config({}, project_name="altcraft-campaigns")))
+    stored = {**props(18, False), "state": "inactive", "name": "Black Friday"}
+    # A refresh reads every campaign: the first says what to set, the others point to it.
+    with pytest.raises(SettingsError, match="pulumi config set altcraft:url"):
+        provider.read("18", stored)
+    for _ in range(3):
+        with pytest.raises(SettingsError, match=r"^not read: the Altcraft settings are unusable"):
+            provider.read("18", stored)
 
 
 def test_expected_failures_reach_the_cli_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,8 +198,10 @@ def test_expected_failures_reach_the_cli_without_a_traceback(monkeypatch: pytest
 )
 def test_tuning_values_out_of_range_are_refused(key: str, value: str) -> None:
     config = Config({"altcraft:url": "http://x.test", "altcraft:token": TOKEN, key: value}, "altcraft-campaigns")
+    provider = CampaignProvider()
+    provider.configure(ConfigureRequest(config))
     with pytest.raises(SettingsError, match=f"{key} .* must be a number of seconds >="):
-        CampaignProvider().configure(ConfigureRequest(config))
+        provider.client()
 
 
 def test_a_token_stored_in_plain_text_is_refused_with_the_command_that_fixes_it() -> None:

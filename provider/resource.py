@@ -63,7 +63,7 @@ INPUT_DEFAULTS = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "prote
 
 
 # Every campaign of a refresh meets an unusable URL or token: the first says why, the rest point to it.
-UNUSABLE_SETTINGS_AGAIN = SettingsError("not read: the Altcraft settings are unusable (see the error that says why)")
+UNUSABLE_SETTINGS_AGAIN = "not read: the Altcraft settings are unusable (see the error that says why)"
 
 
 class CampaignProvider(ResourceProvider):
@@ -97,7 +97,8 @@ class CampaignProvider(ResourceProvider):
         # Up to four engine threads call in at once; build the client once.
         with self._lock:
             if self._settings_error is not None:
-                error, self._settings_error = self._settings_error, UNUSABLE_SETTINGS_AGAIN
+                # A fresh exception per call: threads must not share (and re-traceback) one instance.
+                error, self._settings_error = self._settings_error, SettingsError(UNUSABLE_SETTINGS_AGAIN)
                 raise error
             if self._client is None:
                 settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)

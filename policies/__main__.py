@@ -68,7 +68,9 @@ def being_deactivated(props: Any) -> bool:
     # Asked to be off, and its live state not known yet: the update changes or adopts it. A policy
     # sees no old state in a preview, so a new entry that is already off counts too: this policy is
     # a coarse, advisory net; the exact count of calls is the program's (altcraft:maxChanges).
-    return props.get("active") is False and not isinstance(props.get("state"), str)
+    # `active: scheduled` (scheduled_in_altcraft) sends nothing: it is not a deactivation.
+    off = props.get("active") is False and props.get("scheduled_in_altcraft") is not True
+    return off and not isinstance(props.get("state"), str)
 
 
 PolicyPack(

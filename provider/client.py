@@ -4,6 +4,12 @@ Liberal in what it accepts (an envelope with any HTTP status, `get` data as a li
 paths with or without /api/v1.1), strict in what it assumes: a non-zero `error` is a failure
 whatever the HTTP status, and a campaign without a known state is an error, never a guess.
 The token travels in the JSON body only and is redacted from every message.
+
+A write that got no answer (a timeout, a connection lost after sending, a gateway error) may still
+land later. Before it is sent again, and before the next call of a sequence, the client waits for
+it: it reads the campaign's state until the write shows (then it is not sent again) or until
+`write_settle_s` has passed since it was sent (then it is taken as lost). So a deactivation that
+lands late cannot undo the activation sent after it, within that bound.
 """
 
 from __future__ import annotations
@@ -12,17 +18,16 @@ import contextlib
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
 from provider import transport
+from provider.clock import ClockWatch
 from provider.errors import UserFacingError
 from provider.retry import TRANSIENT_STATUS, RetryPolicy, TransientFailure, parse_retry_after
 from provider.schedule import Schedule
@@ -33,11 +38,15 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 PAGE_LIMIT = 1000
 # A listing that has not reached an empty page after this many campaigns is not ending.
 MAX_LISTED_CAMPAIGNS = 1_000_000
+# How long a write that got no answer may still land, and how often its landing is looked for.
+DEFAULT_WRITE_SETTLE_S = 60.0
+LANDING_POLL_S = 1.0
+# Answers that may come after the write took effect (the gateway gave up waiting, the server failed midway).
+MAY_HAVE_LANDED_STATUS = frozenset({500, 502, 504})
 
 STATES = ("cloning", "inactive", "waiting", "active", "completed", "deleted")
 TERMINAL_STATES = ("completed", "deleted")
-# A server clock further off than this is not believed (a garbage Date header, a broken proxy).
-MAX_CLOCK_SKEW = timedelta(days=366)
+WRITE_METHODS = ("activate", "deactivate", "completed")
 
 ERROR_BAD_REQUEST = 400
 ERROR_BAD_TOKEN = 401
@@ -61,6 +70,39 @@ class Campaign:
     @property
     def terminal(self) -> bool:
         return self.state in TERMINAL_STATES
+
+
+@dataclass(frozen=True)
+class WriteRequest:
+    """One write, built (and its dates converted) before a sequence sends its first call."""
+
+    method: str  # activate, deactivate or completed
+    campaign_id: int
+    payload: dict[str, Any]  # without the token
+    settled: tuple[str, ...]  # states that show it landed (empty: the state cannot tell)
+
+
+def write_request(
+    method: str, campaign_id: int, schedule: Schedule | None = None, settled: tuple[str, ...] | None = None
+) -> WriteRequest:
+    """The request for `method`. An activation starts now, or at `schedule.active_from`, with the
+    scheduled deactivation and completion. The docs' table names the start `activate_date`, their
+    example and tip `start_date`: both are sent. An empty start means now. Dates go as RFC 3339 in
+    UTC (the form the docs show).
+    """
+    if method not in WRITE_METHODS:
+        raise ValueError(f"not a write: {method!r}")
+    payload: dict[str, Any] = {"id": campaign_id}
+    if method == "activate":
+        schedule = schedule or Schedule()
+        start = _wire_time(schedule.active_from)
+        payload.update({"start_date": start, "activate_date": start})
+        if schedule.active_until is not None:
+            payload["deactivate_date"] = _wire_time(schedule.active_until)
+        if schedule.complete_at is not None:
+            payload["completed_date"] = _wire_time(schedule.complete_at)
+    default_settled = {"activate": ("active",), "deactivate": ("inactive",), "completed": ("completed",)}[method]
+    return WriteRequest(method, campaign_id, payload, default_settled if settled is None else settled)
 
 
 @dataclass(frozen=True)
@@ -131,11 +173,13 @@ class AltcraftClient:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
+        write_settle_s: float = DEFAULT_WRITE_SETTLE_S,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self._token = token
         self._timeout = timeout
         self._retry = retry or RetryPolicy()
+        self._write_settle_s = write_settle_s
         self._session = session or transport.new_session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": "altcraft-campaigns"})
         # A failure that every later call would meet again (a rejected token, an outage that spent
@@ -143,9 +187,9 @@ class AltcraftClient:
         # this process fails at once with the same message instead of redoing the whole cycle.
         self._fatal: AltcraftError | None = None
         self._fatal_lock = threading.Lock()
-        # Altcraft's clock minus ours, from the Date header of its last answer: windows are read
-        # with the clock Altcraft flips campaigns by, not the runner's.
-        self._clock_offset: timedelta | None = None
+        # The Date header of every answer: windows are read with the clock Altcraft flips campaigns
+        # by, once provider.clock's rule trusts it.
+        self.clock = ClockWatch()
 
     def __repr__(self) -> str:  # never show the token
         return f"AltcraftClient({self.redact(self.base_url)!r})"
@@ -212,34 +256,23 @@ class AltcraftClient:
     def activate(
         self, campaign_id: int, schedule: Schedule | None = None, settled: tuple[str, ...] = ("active",)
     ) -> None:
-        """Activate now, or at `schedule.active_from`, with the scheduled deactivation and completion.
-
-        The docs' table names the start `activate_date`, their example and tip `start_date`: both
-        are sent. An empty start means now. Dates go as RFC 3339 in UTC (the form the docs show).
-        `settled`: the states that show an activation lost in transit landed (none: look cannot tell).
-        """
-        schedule = schedule or Schedule()
-        start = _wire_time(schedule.active_from)
-        payload: dict[str, Any] = {"id": campaign_id, "start_date": start, "activate_date": start}
-        if schedule.active_until is not None:
-            payload["deactivate_date"] = _wire_time(schedule.active_until)
-        if schedule.complete_at is not None:
-            payload["completed_date"] = _wire_time(schedule.complete_at)
-        self._write("activate", payload, campaign_id, settled)
+        """See `write_request`. `settled`: the states that show the activation landed (none: cannot tell)."""
+        self.send(write_request("activate", campaign_id, schedule, settled))
 
     def deactivate(self, campaign_id: int) -> None:
-        self._write("deactivate", {"id": campaign_id}, campaign_id, ("inactive",))
+        self.send(write_request("deactivate", campaign_id))
 
     def complete(self, campaign_id: int) -> None:
-        self._write("completed", {"id": campaign_id}, campaign_id, ("completed",))
+        self.send(write_request("completed", campaign_id))
 
     def now(self) -> datetime:
-        """The time by Altcraft's clock (the Date header of its last answer), else by ours."""
-        return datetime.now(UTC) + (self._clock_offset or timedelta(0))
+        """The time by Altcraft's clock (the Date header of its last answer), else by ours; unchecked
+        (provider.clock.trusted_now checks it for a run that decides by it)."""
+        return self.clock.altcraft_now()
 
     def clock_offset(self) -> timedelta | None:
-        """Altcraft's clock minus ours, once an answer carried a believable Date header."""
-        return self._clock_offset
+        """Altcraft's clock minus ours, from the last answer with a readable Date header."""
+        return self.clock.reading().latest
 
     # -- transport -----------------------------------------------------------------------
 
@@ -249,15 +282,44 @@ class AltcraftClient:
         with self._remember_fatal():
             return self._retry.run(lambda: self._attempt(method, payload, campaign_id))
 
-    def _write(self, method: str, payload: dict[str, Any], campaign_id: int, settled: tuple[str, ...]) -> None:
-        """A write that failed in transit may still have landed: look before sending it again."""
+    def send(self, request: WriteRequest) -> None:
+        """A write, retried within the budget; one that may have landed is waited for, not re-sent
+        at once (see the module's docstring)."""
+        in_flight_since: float | None = None  # when the last attempt that may still land was sent
+
+        def attempt() -> Any:
+            nonlocal in_flight_since
+            sent_at = self._retry.clock()
+            try:
+                return self._attempt(request.method, request.payload, request.campaign_id)
+            except TransientFailure as failure:
+                if failure.may_have_landed:
+                    in_flight_since = sent_at
+                raise
 
         def landed() -> bool | None:
-            return True if settled and self.get_status(campaign_id) in settled else None
+            # Nothing in flight (Altcraft answered "not now"): one look, in case it landed anyway.
+            until = self._retry.clock() if in_flight_since is None else in_flight_since + self._write_settle_s
+            return self._await_landing(request, until)
 
         self._raise_if_fatal()
-        with self._remember_fatal():
-            self._retry.run(lambda: self._attempt(method, payload, campaign_id), before_retry=landed)
+        try:
+            with self._remember_fatal():
+                self._retry.run(attempt, before_retry=landed)
+        except AltcraftError as error:
+            if in_flight_since is not None:
+                error.args = (f"{error} (an attempt got no answer and may still land in Altcraft)",)
+            raise
+
+    def _await_landing(self, request: WriteRequest, until: float) -> bool | None:
+        """True once the campaign shows the write landed; None when `until` passes first."""
+        while True:
+            if request.settled and self.get_status(request.campaign_id) in request.settled:
+                return True
+            remaining = until - self._retry.clock()
+            if remaining <= 0:
+                return None
+            self._retry.sleep(min(LANDING_POLL_S, remaining))
 
     def _raise_if_fatal(self) -> None:
         with self._fatal_lock:
@@ -302,7 +364,7 @@ class AltcraftClient:
                 f"Altcraft at {self.base_url} did not answer {about} within {deadline_s:g}s "
                 "(altcraft:requestTimeoutSeconds)"
             )
-            raise TransientFailure(TransportError(message, transient=True)) from None
+            raise TransientFailure(TransportError(message, transient=True), may_have_landed=True) from None
         except transport.ResponseTooLarge as exc:
             message = f"Altcraft at {self.base_url} answered {about} with a body too large to read ({exc}); refused"
             raise MalformedResponse(message) from None
@@ -318,7 +380,8 @@ class AltcraftClient:
             raise TransientFailure(TransportError(message, transient=True)) from None
         except (requests.RequestException, OSError) as exc:
             message = f"cannot reach Altcraft at {self.base_url} ({about}): {_network_reason(exc)}"
-            raise TransientFailure(TransportError(message, transient=True)) from None
+            error = TransportError(message, transient=True)
+            raise TransientFailure(error, may_have_landed=not _never_sent(exc)) from None
         if 300 <= answer.status < 400:
             target = urlsplit(answer.headers.get("Location", "")).hostname or "an address it did not give"
             raise Refused(
@@ -330,7 +393,7 @@ class AltcraftClient:
 
     def _unwrap(self, answer: transport.Answer, about: str, campaign_id: int | None) -> Any:
         status = answer.status
-        self._read_clock(answer.headers.get("Date"))
+        self.clock.observe(answer.headers.get("Date"))
         retry_after = parse_retry_after(answer.headers.get("Retry-After"))
         try:
             body = json.loads(answer.body)
@@ -344,7 +407,7 @@ class AltcraftClient:
             error = MalformedResponse(
                 f"Altcraft answered {about} with something other than its JSON envelope ({kind})", transient=True
             )
-            raise TransientFailure(error)
+            raise TransientFailure(error, may_have_landed=True)
         code = body.get("error")
         if not isinstance(code, int) or isinstance(code, bool):
             raise MalformedResponse(f"Altcraft answered {about} with a non-numeric error field: {code!r}")
@@ -375,18 +438,6 @@ class AltcraftClient:
             what = f"campaign {campaign_id}" if campaign_id is not None else "the campaign"
             return NotFound(f"{what} was not found in Altcraft ({detail})", code=code, http_status=status)
         return AltcraftError(f"Altcraft refused {about} ({detail})", code=code, http_status=status)
-
-    def _read_clock(self, header: str | None) -> None:
-        try:
-            server = parsedate_to_datetime(header) if header else None
-        except (TypeError, ValueError):
-            server = None
-        if server is None or server.tzinfo is None:
-            return
-        # Date has whole seconds: take the answer to be from the middle of its second.
-        offset = server + timedelta(milliseconds=500) - datetime.fromtimestamp(time.time(), UTC)
-        if abs(offset) < MAX_CLOCK_SKEW:
-            self._clock_offset = offset
 
     def redact(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
@@ -437,7 +488,12 @@ def _failure(error: AltcraftError, status: int, retry_after: float | None) -> Ex
     if status not in TRANSIENT_STATUS:
         return error
     error.transient = True
-    return TransientFailure(error, retry_after)
+    return TransientFailure(error, retry_after, may_have_landed=status in MAY_HAVE_LANDED_STATUS)
+
+
+def _never_sent(error: BaseException) -> bool:
+    """Whether a network failure happened before the request could reach Altcraft."""
+    return any(isinstance(cause, socket.gaierror | ConnectionRefusedError) for cause in _causes(error))
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:

@@ -71,7 +71,8 @@ def intent_of(outputs: Mapping[str, Any]) -> Intent:
         schedule = Schedule.from_text(outputs)
     except TimeError:  # not written by this version: treat as no dates, so they are sent again
         schedule = Schedule()
-    return Intent(desired_active_of(outputs), schedule, outputs.get("completed") is True)
+    completed, scheduled_in_altcraft = (outputs.get(key) is True for key in ("completed", "scheduled_in_altcraft"))
+    return Intent(desired_active_of(outputs), schedule, completed, scheduled_in_altcraft)
 
 
 def desired_active_of(outputs: Mapping[str, Any]) -> bool:

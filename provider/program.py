@@ -11,20 +11,28 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 import pulumi
 from pulumi.runtime.config import is_config_secret
 
+from provider.clock import ClockError, trusted_now
 from provider.deployment import campaigns_in, last_checkpoint, saved_provider_config
 from provider.errors import UserFacingError
 from provider.live_view import LiveView
 from provider.reconcile import Desired, satisfies
 from provider.resource import Campaign
 from provider.review import clock_line, over_limit, review
-from provider.settings import CAMPAIGNS_FILE_KEY, Settings, campaigns_file, changed_since, max_changes
-from provider.spec import SpecError, load_campaigns
+from provider.settings import (
+    CAMPAIGNS_FILE_KEY,
+    Settings,
+    campaigns_file,
+    changed_since,
+    max_changes,
+    max_clock_skew,
+)
+from provider.spec import CampaignSpec, SpecError, load_campaigns
 
 CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
 
@@ -35,10 +43,24 @@ def run() -> None:
         specs = load_campaigns(path, chosen_by)  # before any network: a broken file costs no API call
         settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret)
         limit = max_changes(stack_config, os.environ)  # every setting checked before any network
+        skew_s, skew_source = max_clock_skew(stack_config, os.environ)
         client = settings.client()
         checkpoint = last_checkpoint()
         view = LiveView(client)
-        found = review(specs, view.get, campaigns_in(checkpoint), client.now)
+        timed = [spec for spec in specs if spec.schedule]
+
+        def clock() -> datetime:
+            # Only a run that decides by the time must trust a clock (provider.clock).
+            if not timed:
+                return client.now()
+            return trusted_now(
+                client.clock.reading(), timedelta(seconds=skew_s), skew_source, client.redact(settings.url)
+            )
+
+        found = review(specs, view.get, campaigns_in(checkpoint), clock)
+        clock()  # again: every answer of the review, not only those before it first read the time
+    except ClockError as error:
+        fail(clock_failure(error, path, timed))
     except UserFacingError as error:
         fail(str(error))
     stale = changed_since(saved_provider_config(checkpoint), stack_config)
@@ -66,6 +88,8 @@ def run() -> None:
         pulumi.log.info(clock_line(found.now))
     for write in found.writes:  # an irreversible call stands out as a warning
         (pulumi.log.warn if write.irreversible else pulumi.log.info)(write.line())
+    for launch in found.launches:
+        pulumi.log.info(launch)
     for note in found.notes:
         pulumi.log.warn(note)
     if found.kept:
@@ -84,6 +108,16 @@ def run() -> None:
         for desired in found.desired
     ]
     pulumi.export("campaigns", stack_summary(found.desired, campaigns))
+
+
+def clock_failure(error: ClockError, path: str, timed: list[CampaignSpec], shown: int = 5) -> str:
+    """The clock's reason, the entries that made this run depend on the time, and what was sent."""
+    entries = ", ".join(f"{path}:{spec.line} campaign {spec.id}" for spec in timed[:shown])
+    more = f" and {len(timed) - shown} more" if len(timed) > shown else ""
+    return (
+        f"{error}.\nThe entries with a window or complete_at ({entries}{more}) are read by the clock, so this run "
+        "cannot trust what they ask for now. Nothing was sent to Altcraft."
+    )
 
 
 def stack_config(key: str) -> str | None:

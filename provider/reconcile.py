@@ -4,8 +4,15 @@ The rules: the file's entry becomes a target for this run (`provider.schedule.ta
 waiting for a window, inactive, off or completed), and `satisfies` says which live states meet it:
 `active` and `waiting` and `completed` need exactly that state; `off` (a plain `active: false`)
 takes any state but `active` (a `waiting` someone scheduled in the web UI is left alone);
-`inactive` takes neither `active` nor `waiting` (a window this tool scheduled is cancelled).
+`inactive` takes neither `active` nor `waiting` (a window this tool scheduled is cancelled);
+`altcraft` (`active: scheduled`) takes every state: the dates set in Altcraft decide, and this tool
+cannot see them, so it sends nothing.
 `completed` and `deleted` are terminal: nothing can activate them again.
+
+`scampaigns/completed` is irreversible, so it is sent only for `completed: true`: the reviewed file
+asking for completion now. A `complete_at` is a date Altcraft carries out itself; once it has
+passed without Altcraft completing the campaign (a mistyped year, or dates cancelled in the web
+UI), the entry cannot be honoured without a guess, and the run fails naming it.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from provider.client import Campaign
 from provider.errors import UserFacingError
-from provider.schedule import Schedule, Target
+from provider.schedule import Schedule, Target, format_time
 
 if TYPE_CHECKING:
     from provider.spec import CampaignSpec
@@ -42,6 +49,7 @@ class Intent:
     active: bool
     schedule: Schedule = field(default_factory=Schedule)
     completed: bool = False
+    scheduled_in_altcraft: bool = False  # `active: scheduled`
 
 
 @dataclass(frozen=True)
@@ -54,11 +62,12 @@ class Desired:
     protect: bool = False  # Pulumi's protect; recorded so that the review knows a removal will be refused
     schedule: Schedule = field(default_factory=Schedule)
     completed: bool = False
+    scheduled_in_altcraft: bool = False  # `active: scheduled`: the dates set in Altcraft decide
     target: Target | None = None  # what this run asks for; None: plain `active` (active or off)
 
     def __post_init__(self) -> None:
         if self.target is None:
-            object.__setattr__(self, "target", default_target(self.active, self.completed))
+            object.__setattr__(self, "target", default_target(self.active, self.completed, self.scheduled_in_altcraft))
 
     @property
     def wanted(self) -> Target:
@@ -68,7 +77,7 @@ class Desired:
 
     @property
     def intent(self) -> Intent:
-        return Intent(self.active, self.schedule, self.completed)
+        return Intent(self.active, self.schedule, self.completed, self.scheduled_in_altcraft)
 
     @classmethod
     def from_spec(cls, spec: CampaignSpec, target: Target | None = None) -> Desired:
@@ -81,13 +90,18 @@ class Desired:
             protect=spec.protect,
             schedule=spec.schedule,
             completed=spec.completed,
+            scheduled_in_altcraft=spec.scheduled_in_altcraft,
             target=target,
         )
 
 
-def default_target(active: bool, completed: bool) -> Target:
+def default_target(active: bool, completed: bool, scheduled_in_altcraft: bool = False) -> Target:
     """The target of an entry without a window: what its keys say whatever the time."""
-    return "completed" if completed else "active" if active else "off"
+    if completed:
+        return "completed"
+    if scheduled_in_altcraft:
+        return "altcraft"
+    return "active" if active else "off"
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,8 @@ def check_name(desired: Desired, live: Campaign) -> None:
 
 def satisfies(state: str, target: Target) -> bool:
     """Whether a live state meets this run's target (see the module's docstring)."""
+    if target == "altcraft":
+        return True
     if target == "off":
         return state != "active"
     if target == "inactive":
@@ -156,11 +172,41 @@ def plan(desired: Desired, live: Campaign, deployed: Intent | None = None) -> St
         )
     if drift_kept(desired, live, deployed):
         return None
+    if target == "completed" and not desired.completed and live.state != "completed":
+        raise CampaignError(_passed_completion(desired, live, deployed))
     # New dates (or dates dropped from the file) need a new activation even where the state is right.
-    resend = target in _NEEDS_LIFE and (deployed.schedule if deployed else Schedule()) != desired.schedule
+    resend = target in _NEEDS_LIFE and dates_held(target, desired.schedule) != dates_held(
+        target, deployed.schedule if deployed else Schedule()
+    )
     if satisfies(live.state, target) and not resend:
         return None
     return _steps(target, desired.schedule, live.state)
+
+
+def dates_held(target: Target, schedule: Schedule) -> Schedule:
+    """The dates Altcraft must hold for a campaign at `target`: a running campaign's start has
+    passed and no longer matters (sending it again would be a call that changes nothing)."""
+    if target == "active":
+        return Schedule(active_until=schedule.active_until, complete_at=schedule.complete_at)
+    return schedule
+
+
+def _passed_completion(desired: Desired, live: Campaign, deployed: Intent | None) -> str:
+    when = format_time(desired.schedule.complete_at) if desired.schedule.complete_at else "its complete_at"
+    if deployed is None or deployed.schedule.complete_at != desired.schedule.complete_at:
+        why = (
+            f"complete_at {when} has already passed, so it can no longer be scheduled: is the year right? "
+            "A complete_at only schedules a completion for Altcraft to carry out later; it never completes a "
+            "campaign now. Fix the date, or write `completed: true` (and remove the window) to complete it now"
+        )
+    else:
+        why = (
+            f"complete_at {when} has passed but Altcraft has not completed it (it is {live.state}: its dates "
+            "were cancelled, e.g. by a change in the web UI). This tool does not complete a campaign on a "
+            "date alone: write `completed: true` (and remove the window) to complete it now, or remove "
+            "complete_at to keep it"
+        )
+    return f"{describe(live)}: {why}. Nothing was sent."
 
 
 def _steps(target: Target, schedule: Schedule, state: str) -> Steps:

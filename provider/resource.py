@@ -26,7 +26,17 @@ from pulumi.dynamic import (
 )
 
 from provider import error_display, state_size
-from provider.client import AltcraftClient, BadToken, NoRights, NotFound, Refused, TransportError
+from provider.client import (
+    AltcraftClient,
+    AltcraftError,
+    BadToken,
+    NoRights,
+    NotFound,
+    Refused,
+    TransportError,
+    WriteRequest,
+    write_request,
+)
 from provider.client import Campaign as LiveCampaign
 from provider.deployment import desired_active_of, intent_of
 from provider.live_view import LiveView
@@ -55,11 +65,17 @@ ON_REMOVE_CHOICES = ("retain", "deactivate")
 DRIFT_CHOICES = ("revert", "keep")
 # Settings whose change is an in-place update (with `active`, the window, and a live state that
 # misses this run's target); a different campaign id is a different campaign.
-UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed")
+UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed", "scheduled_in_altcraft")
 # The live state as the program read it, given only when the refresh used stale settings.
 OBSERVED_KEY = "observed_state"
 # Inputs left out of the state when they hold their default (every key costs bytes per campaign).
-INPUT_DEFAULTS = {"on_remove": DEFAULT_ON_REMOVE, "drift": DEFAULT_DRIFT, "protect": False, "completed": False}
+INPUT_DEFAULTS = {
+    "on_remove": DEFAULT_ON_REMOVE,
+    "drift": DEFAULT_DRIFT,
+    "protect": False,
+    "completed": False,
+    "scheduled_in_altcraft": False,
+}
 
 
 # Every campaign of a refresh meets an unusable URL or token: the first says why, the rest point to it.
@@ -130,8 +146,9 @@ class CampaignProvider(ResourceProvider):
         expected_name = news.get("expected_name")
         if expected_name is not None and not isinstance(expected_name, str):
             failures.append(CheckFailure("expected_name", "must be a string"))
-        if not isinstance(news.get("completed", False), bool):
-            failures.append(CheckFailure("completed", "must be true or false"))
+        for key in ("completed", "scheduled_in_altcraft"):
+            if not isinstance(news.get(key, False), bool):
+                failures.append(CheckFailure(key, "must be true or false"))
         if news.get("target", "active") not in TARGETS:
             failures.append(CheckFailure("target", f"must be one of {', '.join(TARGETS)}"))
         for key in TIME_KEYS:
@@ -197,6 +214,13 @@ class CampaignProvider(ResourceProvider):
 
     # -- helpers -------------------------------------------------------------------------
 
+    def _state_or_none(self, campaign_id: int) -> str | None:
+        """The live state for a failure message; None when Altcraft cannot say right now."""
+        try:
+            return self.client().get_status(campaign_id)
+        except AltcraftError:
+            return None
+
     @staticmethod
     def _saved_settings_hint() -> str:
         """For a refresh that cannot reach Altcraft: Pulumi refreshes (without --run-program) with
@@ -220,13 +244,13 @@ class CampaignProvider(ResourceProvider):
 
     def _apply(self, steps: Steps, live: LiveCampaign) -> LiveCampaign:
         client = self.client()
-        for call in steps.calls:
-            if call.method == "activate":
-                client.activate(live.id, call.schedule, call.settled)
-            elif call.method == "deactivate":
-                client.deactivate(live.id)
-            else:
-                client.complete(live.id)
+        # Every request is built before the first is sent: a sequence never stops halfway on its own data.
+        requests = [write_request(call.method, live.id, call.schedule, call.settled) for call in steps.calls]
+        for done, request in enumerate(requests):
+            try:
+                client.send(request)
+            except AltcraftError as error:
+                raise CampaignError(_halfway(live, requests, done, error, self._state_or_none(live.id))) from None
         state = client.get_status(live.id)
         now = LiveCampaign(id=live.id, name=live.name, state=state)
         self.view().record(now)
@@ -234,6 +258,17 @@ class CampaignProvider(ResourceProvider):
             sent = ", then ".join(call.method for call in steps.calls)
             raise CampaignError(f"{describe(live)}: Altcraft accepted {sent} but the campaign is now {state!r}")
         return now
+
+
+def _halfway(live: LiveCampaign, requests: list[WriteRequest], done: int, error: Exception, state: str | None) -> str:
+    """What a sequence that failed at call `done` sent, did not send, and left the campaign in."""
+    sent = ", then ".join(request.method for request in requests[:done]) or "nothing before it"
+    not_sent = ", then ".join(request.method for request in requests[done + 1 :]) or "nothing after it"
+    now = f"it is {state} now" if state else "its state could not be read"
+    return (
+        f"{describe(live)}: {requests[done].method} failed ({error}). Sent and answered: {sent}; not sent: "
+        f"{not_sent}; {now}. The next preview shows the campaign as Altcraft has it; `pulumi up` finishes the change."
+    )
 
 
 def _with_default(props: dict[str, Any], key: str) -> Any:
@@ -263,6 +298,7 @@ def _desired(props: dict[str, Any]) -> Desired:
         protect=bool(props.get("protect", False)),
         schedule=_schedule(props),
         completed=props.get("completed") is True,
+        scheduled_in_altcraft=props.get("scheduled_in_altcraft") is True,
         target=target if target in TARGETS else None,  # the program reads the window, with Altcraft's clock
     )
 
@@ -281,7 +317,9 @@ def _inputs(desired: Desired) -> dict[str, Any]:
     inputs.update(desired.schedule.as_text())
     if desired.completed:
         inputs["completed"] = True
-    if desired.target != default_target(desired.active, desired.completed):
+    if desired.scheduled_in_altcraft:
+        inputs["scheduled_in_altcraft"] = True
+    if desired.target != default_target(desired.active, desired.completed, desired.scheduled_in_altcraft):
         inputs["target"] = desired.target
     return inputs
 

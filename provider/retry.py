@@ -28,12 +28,14 @@ T = TypeVar("T")
 
 
 class TransientFailure(Exception):
-    """A failed attempt worth another try. `final` is what to raise if no try is left."""
+    """A failed attempt worth another try. `final` is what to raise if no try is left.
+    `may_have_landed`: the request may have reached Altcraft and still take effect."""
 
-    def __init__(self, final: Exception, retry_after: float | None = None) -> None:
+    def __init__(self, final: Exception, retry_after: float | None = None, may_have_landed: bool = False) -> None:
         super().__init__(str(final))
         self.final = final
         self.retry_after = retry_after
+        self.may_have_landed = may_have_landed
 
 
 @dataclass

@@ -159,6 +159,8 @@ class Review:
     desired: list[Desired] = field(default_factory=list)  # each entry's target for this run, file order
     notes: list[str] = field(default_factory=list)  # worth a reviewer's look, not a failure
     now: datetime | None = None  # the moment windows were read at (Altcraft's clock)
+    # Campaigns waiting for dates set in Altcraft (`active: scheduled`): what happens at launch.
+    launches: list[str] = field(default_factory=list)
 
     @property
     def calls(self) -> int:
@@ -169,7 +171,8 @@ def desired_now(spec: CampaignSpec, deployed: Deployed | None, now: datetime) ->
     """The entry as this run must apply it: its window read at `now` (Altcraft's clock)."""
     # A plain `active: false` also cancels a window an earlier deploy of this entry scheduled.
     cancel_waiting = deployed is not None and bool(deployed.intent.schedule)
-    return Desired.from_spec(spec, target(spec.active, spec.completed, spec.schedule, now, cancel_waiting))
+    wanted = target(spec.active, spec.completed, spec.schedule, now, cancel_waiting, spec.scheduled_in_altcraft)
+    return Desired.from_spec(spec, wanted)
 
 
 def review(
@@ -189,6 +192,7 @@ def review(
     kept: list[Kept] = []
     desired_all: list[Desired] = []
     notes: list[str] = []
+    launches: list[str] = []
     in_file: set[int] = set()
     now: datetime | None = None
     for spec in specs:
@@ -210,6 +214,10 @@ def review(
             continue
         if before != desired.intent and spec.schedule.ended(now):
             notes.append(_ended_note(spec, live, now))
+        if live.state == "waiting" and desired.wanted == "altcraft":
+            launches.append(f"{_who(live.id, live.name)}: {LAUNCH_ON_ALTCRAFT_DATES}")
+        elif live.state == "waiting" and desired.wanted == "off":
+            notes.append(f"{_who(live.id, live.name)}: {STOPPED_AT_LAUNCH}")
         if steps is not None:
             writes.append(_write(live, steps, cause_of(desired.intent, before), desired.schedule))
         elif drift_kept(desired, live, before):
@@ -226,7 +234,17 @@ def review(
         if steps is not None:
             writes.append(_write(live, steps, "remove", Schedule()))
     writes.sort(key=lambda w: w.campaign_id)
-    return Review(writes, problems, kept, desired_all, notes, now or clock())
+    return Review(writes, problems, kept, desired_all, notes, now or clock(), launches)
+
+
+LAUNCH_ON_ALTCRAFT_DATES = (
+    "waiting for the dates set in Altcraft (active: scheduled): Altcraft starts it then, and no deploy stops it "
+    "until the file says otherwise"
+)
+STOPPED_AT_LAUNCH = (
+    "waiting (scheduled in Altcraft), but the file says active: false, so the first `pulumi up` after Altcraft "
+    "starts it will stop it. To let it launch on its dates, write active: scheduled"
+)
 
 
 def _write(live: Campaign, steps: Steps, cause: Cause, schedule: Schedule) -> Write:

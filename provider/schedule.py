@@ -7,8 +7,10 @@ from the window (`target`): before it `waiting`, inside it `active`, after it `i
 `complete_at` `completed`.
 
 Times are RFC 3339 with an explicit offset (a time without one means a different moment in every
-runner's time zone). They are compared as instants, so writing the same moment in another offset
-changes nothing; they are shown in the offset the file used.
+runner's time zone), in the years 2000 to 2100 (`EARLIEST_YEAR`, `LATEST_YEAR`): a date outside them is a
+typo nobody meant, and years near 9999 cannot even be converted to UTC. They are compared as
+instants, so writing the same moment in another offset changes nothing; they are shown in the
+offset the file used.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from typing import Any, Literal
 
 # What a run asks of a campaign: active now; waiting for its window (scheduled); not running and
 # not scheduled by us (inactive); not running, a schedule made outside the file tolerated (off:
-# plain `active: false`, so exporting a campaign someone scheduled in the web UI adopts it as is);
-# completed (irreversible).
-Target = Literal["active", "waiting", "inactive", "off", "completed"]
-TARGETS: tuple[Target, ...] = ("active", "waiting", "inactive", "off", "completed")
+# plain `active: false`); left to a schedule set in Altcraft's web UI, whose dates the API does not
+# show (altcraft: `active: scheduled`); completed (irreversible).
+Target = Literal["active", "waiting", "inactive", "off", "altcraft", "completed"]
+TARGETS: tuple[Target, ...] = ("active", "waiting", "inactive", "off", "altcraft", "completed")
 
 # The file's keys, in the order they are shown.
 KEYS = ("active_from", "active_until", "complete_at")
@@ -32,6 +34,8 @@ KEYS = ("active_from", "active_until", "complete_at")
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})")
 _NO_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 EXAMPLE = "2026-11-27T00:00:00+03:00"
+# The years a time may name (its date as written, before any conversion).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 class TimeError(ValueError):
@@ -55,6 +59,11 @@ def parse_time(text: str) -> datetime:
     offset = moment.utcoffset()
     if offset is None or abs(offset) >= timedelta(hours=24):
         raise TimeError(f"{text!r} has an offset out of range")
+    # Far from datetime's limits, so every conversion (to UTC, to another offset) stays in range.
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise TimeError(
+            f"{text!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} this tool accepts; is the year a typo?"
+        )
     return moment
 
 
@@ -101,14 +110,24 @@ class Schedule:
         return any(moment is not None and moment <= now for moment in (self.active_until, self.complete_at))
 
 
-def target(active: bool, completed: bool, schedule: Schedule, now: datetime, cancel_waiting: bool = False) -> Target:
+def target(
+    active: bool,
+    completed: bool,
+    schedule: Schedule,
+    now: datetime,
+    cancel_waiting: bool = False,
+    scheduled_in_altcraft: bool = False,
+) -> Target:
     """What the file asks of the campaign at `now`.
 
     `cancel_waiting`: a plain `active: false` must also undo a `waiting` that this tool scheduled
     at an earlier deploy (else the campaign would still start when that window opens).
+    `scheduled_in_altcraft`: `active: scheduled`, the campaign follows dates set in Altcraft.
     """
     if completed:
         return "completed"
+    if scheduled_in_altcraft:
+        return "altcraft"
     if not active:
         return "inactive" if cancel_waiting else "off"
     if schedule.complete_at is not None and schedule.complete_at <= now:

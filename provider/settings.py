@@ -19,10 +19,17 @@ URL_ENV, TOKEN_ENV = "ALTCRAFT_URL", "ALTCRAFT_TOKEN"
 # Optional tuning: (config key, environment variable, default seconds)
 RETRY_BUDGET = ("altcraft:retryBudgetSeconds", "ALTCRAFT_RETRY_BUDGET_SECONDS", 60.0)
 REQUEST_TIMEOUT = ("altcraft:requestTimeoutSeconds", "ALTCRAFT_REQUEST_TIMEOUT_SECONDS", 30.0)
+# How long a write that got no answer may still land (provider.client waits that long for it).
+WRITE_SETTLE = ("altcraft:writeSettleSeconds", "ALTCRAFT_WRITE_SETTLE_SECONDS", 60.0)
 # The campaigns file of a stack: config key (in the project's namespace) and default.
 CAMPAIGNS_FILE_KEY, DEFAULT_CAMPAIGNS_FILE = "campaignsFile", "campaigns.yaml"
 # The most calls one run may send (stack config; the environment overrides it for one run). 0: no limit.
 MAX_CHANGES = ("altcraft:maxChanges", "ALTCRAFT_MAX_CHANGES", 25)
+# How far Altcraft's clock may be from this machine's in a run that reads windows (provider.clock);
+# the environment overrides it for one run. More than an hour would start and stop campaigns an
+# hour off: refused.
+MAX_CLOCK_SKEW = ("altcraft:maxClockSkewSeconds", "ALTCRAFT_MAX_CLOCK_SKEW_SECONDS", 300)
+MAX_CLOCK_SKEW_CEILING = 3600
 
 
 class SettingsError(UserFacingError):
@@ -35,6 +42,7 @@ class Settings:
     token: str = field(repr=False)
     retry_budget_s: float = RETRY_BUDGET[2]
     request_timeout_s: float = REQUEST_TIMEOUT[2]
+    write_settle_s: float = WRITE_SETTLE[2]
     url_source: str = URL_KEY  # which setting chose the URL, for messages: altcraft:url or ALTCRAFT_URL
 
     @classmethod
@@ -81,6 +89,7 @@ class Settings:
             token=token,
             retry_budget_s=_seconds(RETRY_BUDGET, config_get, environ, minimum=0.0),
             request_timeout_s=_seconds(REQUEST_TIMEOUT, config_get, environ, minimum=0.1),
+            write_settle_s=_seconds(WRITE_SETTLE, config_get, environ, minimum=0.0),
             url_source=url_source,
         )
 
@@ -91,6 +100,7 @@ class Settings:
             self.token,
             timeout=(min(5.0, self.request_timeout_s), self.request_timeout_s),
             retry=RetryPolicy(budget_s=self.retry_budget_s),
+            write_settle_s=self.write_settle_s,
         )
 
 
@@ -125,21 +135,39 @@ def _seconds(
 
 
 def max_changes(config_get: Callable[[str], str | None], environ: Mapping[str, str]) -> tuple[int, str]:
-    """The limit on calls per run, and the setting that chose it.
+    """The limit on calls per run, and the setting that chose it."""
+    return _guard(MAX_CHANGES, config_get, environ, 0, None, "a whole number of calls >= 0 (0: no limit)")
 
-    Unlike everything else, the environment wins here: ALTCRAFT_MAX_CHANGES is how one run is
-    allowed to do more than the stack's standing limit, without a commit that raises it for good.
+
+def max_clock_skew(config_get: Callable[[str], str | None], environ: Mapping[str, str]) -> tuple[int, str]:
+    """Seconds Altcraft's clock may be from this machine's in a run that reads windows, and the setting."""
+    ceiling = MAX_CLOCK_SKEW_CEILING
+    return _guard(MAX_CLOCK_SKEW, config_get, environ, 1, ceiling, f"a whole number of seconds from 1 to {ceiling}")
+
+
+def _guard(
+    setting: tuple[str, str, int],
+    config_get: Callable[[str], str | None],
+    environ: Mapping[str, str],
+    low: int,
+    high: int | None,
+    expected: str,
+) -> tuple[int, str]:
+    """A guard's value and the setting that chose it (`... (default)` when none did).
+
+    Unlike everything else, the environment wins here: it is how one run is allowed past the
+    stack's standing guard, without a commit that loosens it for good.
     """
-    key, env, default = MAX_CHANGES
+    key, env, default = setting
     for raw, source in ((environ.get(env), env), (config_get(key), key)):
         if raw is None or raw == "":
             continue
         try:
             value = int(raw)
         except ValueError:
-            value = -1
-        if value < 0:
-            raise SettingsError(f"{source} must be a whole number of calls >= 0 (0: no limit), got {raw!r}")
+            value = low - 1
+        if value < low or (high is not None and value > high):
+            raise SettingsError(f"{source} must be {expected}, got {raw!r}")
         return value, source
     return default, f"{key} (default)"
 

@@ -60,6 +60,8 @@ class CampaignSpec:
     line: int = 0
     schedule: Schedule = field(default_factory=Schedule)  # active_from, active_until, complete_at
     completed: bool = False  # the campaign must end up completed (irreversible)
+    # `active: scheduled`: the campaign follows dates set in Altcraft (active is then False).
+    scheduled_in_altcraft: bool = False
 
 
 @dataclass(frozen=True)
@@ -308,7 +310,7 @@ def _describe_error(error: jsonschema.ValidationError, at: Path_) -> str:
         schema = error.schema
         return f"{field} must be between {schema['minimum']} and {schema['maximum']}, got {error.instance}"
     if kind == "enum":
-        allowed = ", ".join(error.validator_value)
+        allowed = ", ".join(_literal(value) for value in error.validator_value)
         return f"{field} must be one of {allowed}, got {_describe(error.instance)}"
     if kind == "minLength":
         return f"{field} must not be empty"
@@ -322,6 +324,11 @@ _TYPE_WORDS = {
     "object": "a mapping",
     "array": "a list",
 }
+
+
+def _literal(value: Any) -> str:
+    """A value as it is written in YAML: true, false, retain."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _describe(value: Any) -> str:
@@ -353,6 +360,9 @@ def _campaign_label(data: Any, at: Path_) -> str | None:
     return f"campaign entry #{at[1] + 1}"
 
 
+# `active: scheduled`: leave the campaign to the dates set in Altcraft's web UI.
+SCHEDULED = "scheduled"
+
 _IRREVERSIBLE_NEEDS_NAME = (
     "needs a name guard (name: ...): completion is irreversible, and the name makes sure the id is the "
     "campaign you mean"
@@ -378,9 +388,9 @@ def _entry_problems(entry: dict[str, Any], index: int, lines: dict[Path_, int]) 
     if active is None and not completed:
         yield Problem(lines[at], label, "missing required key 'active' (or completed: true)")
     if completed:
-        if active is True:
-            message = "completed: true cannot go with active: true (a completed campaign never runs again)"
-            yield Problem(line_of("completed"), label, message + "; remove active")
+        if active in (True, SCHEDULED):
+            message = f"completed: true cannot go with active: {_literal(active)} (a completed campaign never runs "
+            yield Problem(line_of("completed"), label, message + "again); remove active")
         for key in TIME_KEYS:
             if key in entry:
                 yield Problem(line_of(key), label, f"'{key}' cannot go with completed: true (remove one of them)")
@@ -391,6 +401,15 @@ def _entry_problems(entry: dict[str, Any], index: int, lines: dict[Path_, int]) 
         for key in TIME_KEYS:
             if key in entry:
                 message = f"'{key}' needs active: true (it schedules an activation); remove it or set active: true"
+                yield Problem(line_of(key), label, message)
+        return
+    if active == SCHEDULED:
+        for key in TIME_KEYS:
+            if key in entry:
+                message = (
+                    f"'{key}' cannot go with active: scheduled (the dates of that schedule are set in Altcraft); "
+                    "remove it, or write active: true to schedule the campaign from this file"
+                )
                 yield Problem(line_of(key), label, message)
         return
     if "complete_at" in entry and not entry.get("name"):
@@ -416,6 +435,7 @@ def _to_spec(entry: dict[str, Any], line: int) -> CampaignSpec:
     return CampaignSpec(
         id=entry["id"],
         active=entry.get("active") is True,
+        scheduled_in_altcraft=entry.get("active") == SCHEDULED,
         schedule=Schedule(**{key: parse_time(entry[key]) for key in TIME_KEYS if key in entry}),
         completed=entry.get("completed") is True,
         name=entry.get("name"),

@@ -26,12 +26,14 @@ from provider.settings import (
     CAMPAIGNS_FILE_KEY,
     DEFAULT_CAMPAIGNS_FILE,
     MAX_CHANGES,
+    MAX_CLOCK_SKEW,
     REQUEST_TIMEOUT,
     RETRY_BUDGET,
     TOKEN_ENV,
     TOKEN_KEY,
     URL_ENV,
     URL_KEY,
+    WRITE_SETTLE,
 )
 
 PROG = "altcraft-campaigns"
@@ -45,12 +47,14 @@ def settings_help() -> str:
         (REQUEST_TIMEOUT[0], REQUEST_TIMEOUT[1], f"seconds per request (default {REQUEST_TIMEOUT[2]:g})"),
         (RETRY_BUDGET[0], RETRY_BUDGET[1], f"seconds of retries per run (default {RETRY_BUDGET[2]:g})"),
         (MAX_CHANGES[0], MAX_CHANGES[1], f"most calls one up may send (default {MAX_CHANGES[2]}; 0: no limit)"),
+        (MAX_CLOCK_SKEW[0], MAX_CLOCK_SKEW[1], f"Altcraft's clock vs this one, windows (default {MAX_CLOCK_SKEW[2]})"),
+        (WRITE_SETTLE[0], WRITE_SETTLE[1], f"seconds an unanswered write may still land (default {WRITE_SETTLE[2]:g})"),
         (CAMPAIGNS_FILE_KEY, "", f"the stack's campaigns file (default {DEFAULT_CAMPAIGNS_FILE})"),
     ]
     table = "\n".join(f"  {key:<32} {env:<34} {what}" for key, env, what in rows)
     return (
         "settings: stack config (`pulumi config set KEY VALUE`), else the environment variable;\n"
-        f"{MAX_CHANGES[1]} overrides the stack's value for one run.\n"
+        f"{MAX_CHANGES[1]} and {MAX_CLOCK_SKEW[1]} override the stack's value for one run.\n"
         f"  {'config key':<32} {'environment variable':<34} meaning\n{table}\n\n"
         "stack: --stack NAME, else the stack selected in the project directory (`pulumi stack select`);\n"
         "with neither, the environment variables alone. export says on standard error which URL and\n"

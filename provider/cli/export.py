@@ -3,8 +3,10 @@
 The file adopts every campaign as it is: `active` follows the live state (`completed: true` for
 a completed one, when asked for), a `name` guard pins each ID to its name, and a comment records
 what Altcraft said. So `pulumi up` on it sends no write, and the next preview shows no changes.
-Windows are not exported: Altcraft's get/list do not show scheduled dates. Terminal campaigns
-(completed, deleted) are left out unless asked for: there is nothing to manage about them.
+Windows are not exported: Altcraft's get/list do not show scheduled dates. A `waiting` campaign
+(scheduled in the web UI) becomes `active: scheduled`, so it launches on its own dates and no
+deploy stops it. Terminal campaigns (completed, deleted) are left out unless asked for: there is
+nothing to manage about them.
 """
 
 from __future__ import annotations
@@ -50,15 +52,22 @@ def render(campaigns: list[Campaign], source: str, unreadable: Iterable[Unreadab
         if campaign.state == "completed" and campaign.name:  # completed: true needs the name guard
             lines.append("    completed: true")
         else:
-            lines.append(f"    active: {'true' if campaign.active else 'false'}  # live state: {_live(campaign)}")
+            lines.append(f"    active: {_active(campaign)}  # live state: {_live(campaign)}")
     return "\n".join(lines) + "\n"
 
 
-def _live(campaign: Campaign) -> str:
+def _active(campaign: Campaign) -> str:
     # get/list do not show a campaign's scheduled dates (the docs name none), so a window set in
-    # the web UI cannot be exported; `active: false` leaves a `waiting` campaign as it is.
+    # the web UI cannot be exported as one. `active: false` would stop it once Altcraft starts it;
+    # `active: scheduled` leaves it to those dates.
     if campaign.state == "waiting":
-        return "waiting (scheduled in Altcraft; the API does not show its dates)"
+        return "scheduled"
+    return "true" if campaign.active else "false"
+
+
+def _live(campaign: Campaign) -> str:
+    if campaign.state == "waiting":
+        return "waiting (scheduled in Altcraft, which starts it on its own dates; the API does not show them)"
     return campaign.state
 
 

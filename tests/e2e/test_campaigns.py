@@ -110,7 +110,10 @@ def test_a_bad_file_fails_preview_with_the_loaders_message_and_no_api_call(
     for command in (stack.preview, stack.up):
         result = command(check=False)
         assert result.returncode != 0
-        assert "campaigns.yaml:3: campaign 18: 'active' must be true or false, got the string 'maybe'" in result.stdout
+        assert (
+            "campaigns.yaml:3: campaign 18: 'active' must be one of true, false, scheduled, got the string 'maybe'"
+            in result.stdout
+        )
         assert "Traceback" not in result.stdout + result.stderr
     assert altcraft.admin.calls() == {}
 

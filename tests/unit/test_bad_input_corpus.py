@@ -14,7 +14,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "data" / "bad"
 
 # file -> (line, words the reason must contain)
 EXPECTED = {
-    "active_maybe.yaml": (3, "'active' must be true or false, got the string 'maybe'"),
+    "active_maybe.yaml": (3, "'active' must be one of true, false, scheduled, got the string 'maybe'"),
     "active_null.yaml": (3, "got nothing (null)"),
     "alias_bomb.yaml": (1, "too deeply aliased"),
     "bad_on_remove.yaml": (4, "'on_remove' must be one of retain, deactivate"),

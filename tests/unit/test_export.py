@@ -36,7 +36,7 @@ def test_comments_say_the_live_state_and_what_was_skipped() -> None:
     bad = Unreadable(40, MalformedResponse("Altcraft reported campaign 40 in an unknown state 'archived'"))
     text = render([Campaign(22, "Seasonal", "waiting")], "https://altcraft.example", [bad])
     assert text.startswith("# yaml-language-server: $schema=")
-    assert "active: false  # live state: waiting" in text
+    assert "active: scheduled  # live state: waiting (scheduled in Altcraft" in text
     assert "# skipped campaign 40: Altcraft reported campaign 40 in an unknown state 'archived'" in text
 
 
@@ -88,8 +88,9 @@ def test_a_completed_campaign_exports_as_completed_and_a_waiting_one_says_its_da
         "https://altcraft.example",
     )
     assert "completed: true" in text.split("id: 30")[1].split("id: 31")[0]
-    assert "the API does not show its dates" in text
+    assert "the API does not show them" in text
     specs = {spec.id: spec for spec in parse_campaigns(text.encode(), "exported.yaml")}
     assert specs[30].completed and specs[30].name == "Summer 2025"
     assert not specs[31].completed and not specs[31].active  # no name to guard an irreversible entry
-    assert not specs[22].active and not specs[22].schedule
+    # Waiting: left to the dates set in Altcraft, so no deploy stops it once Altcraft starts it.
+    assert specs[22].scheduled_in_altcraft and not specs[22].active and not specs[22].schedule

@@ -287,13 +287,3 @@ def test_the_client_keeps_altcraft_time(altcraft: LocalAltcraft) -> None:
     assert abs(client.now() - datetime.now(UTC)) < timedelta(minutes=1)  # nothing asked yet: our clock
     client.get_status(18)
     assert abs(client.now() - datetime(2027, 3, 1, tzinfo=UTC)) < timedelta(seconds=30)
-
-
-@pytest.mark.parametrize("header", ["Thu, 01 Jan 1970 00:00:00 GMT", "garbage", ""])
-def test_an_unbelievable_date_header_is_ignored(header: str) -> None:
-    from tests.unit.test_client import canned_client
-
-    client = canned_client(200, b'{"data": {"status": "active"}, "error": 0}')
-    client._session.get_adapter("http://").date = header  # type: ignore[attr-defined]
-    client.get_status(18)
-    assert client.clock_offset() is None

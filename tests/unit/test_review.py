@@ -115,7 +115,12 @@ def test_a_failure_to_read_altcraft_is_not_a_problem_of_one_entry() -> None:
     after=st.sampled_from(["active", "inactive", "waiting", "completed"]),
     cause=st.sampled_from(["adopt", "change", "drift", "remove"]),
     calls=st.integers(1, 2),
-    dates=st.lists(st.datetimes(timezones=st.sampled_from([UTC]), allow_imaginary=False), max_size=3),
+    dates=st.lists(
+        st.datetimes(
+            min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.sampled_from([UTC])
+        ),
+        max_size=3,
+    ),
 )
 def test_a_line_reads_back_as_the_same_write(campaign_id, name, before, after, cause, calls, dates) -> None:
     from provider.schedule import KEYS, Schedule

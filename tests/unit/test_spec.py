@@ -41,11 +41,11 @@ def test_an_empty_list_is_allowed() -> None:
     [
         (
             "campaigns:\n  - id: 18\n    active: maybe\n",
-            "campaigns.yaml:3: campaign 18: 'active' must be true or false",
+            "campaigns.yaml:3: campaign 18: 'active' must be one of true, false, scheduled",
         ),
         (
             'campaigns:\n  - id: 18\n    active: "true"\n',
-            "campaigns.yaml:3: campaign 18: 'active' must be true or false, got the string 'true'",
+            "campaigns.yaml:3: campaign 18: 'active' must be one of true, false, scheduled, got the string 'true'",
         ),
         (
             "campaigns:\n  - id: abc\n    active: true\n",
@@ -115,8 +115,8 @@ def test_bad_input_is_named_by_file_line_and_campaign(text: str, expected: str) 
 def test_every_problem_is_reported_at_once() -> None:
     rendered = problems_of("campaigns:\n  - id: 18\n    active: maybe\n  - id: 19\n    active: 1\n")
     assert rendered == [
-        "campaigns.yaml:3: campaign 18: 'active' must be true or false, got the string 'maybe'",
-        "campaigns.yaml:5: campaign 19: 'active' must be true or false, got the number 1",
+        "campaigns.yaml:3: campaign 18: 'active' must be one of true, false, scheduled, got the string 'maybe'",
+        "campaigns.yaml:5: campaign 19: 'active' must be one of true, false, scheduled, got the number 1",
     ]
 
 

@@ -1,0 +1,225 @@
+"""No call a reviewer did not mean (issue: time and irreversible calls), without the engine.
+
+Dates in a sane range, completion only on an explicit `completed: true`, no activation that
+changes nothing, `active: scheduled` for a campaign scheduled in Altcraft, sequences built before
+their first call and explained when they stop halfway, and writes that land late.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from provider.client import AltcraftClient, Campaign
+from provider.reconcile import Call, CampaignError, Desired, Intent, Steps, plan
+from provider.resource import CampaignProvider
+from provider.retry import RetryPolicy
+from provider.review import Deployed, review
+from provider.schedule import Schedule, TimeError, parse_time, target
+from provider.spec import SpecError, parse_campaigns
+from tests.conftest import TOKEN, LocalAltcraft
+from tests.unit.test_provider import configured
+
+MSK = timezone(timedelta(hours=3))
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=MSK)
+PAST = datetime(2025, 12, 1, tzinfo=MSK)  # a year typed one too low
+AHEAD = datetime(2026, 12, 15, 10, 0, tzinfo=MSK)
+
+
+def specs(text: str) -> list:
+    return parse_campaigns(text.encode(), "c.yaml")
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        specs(text)
+    return [problem.render("c.yaml") for problem in caught.value.problems]
+
+
+# -- dates in a sane range ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["9999-12-31T23:30:00-01:00", "1999-12-31T23:59:59Z", "2101-01-01T00:00:00+03:00", "0001-01-01T00:00:00Z"]
+)
+def test_a_time_outside_2000_to_2100_is_refused(text: str) -> None:
+    with pytest.raises(TimeError, match="outside the years 2000 to 2100 this tool accepts; is the year a typo"):
+        parse_time(text)
+
+
+@pytest.mark.parametrize("text", ["2000-01-01T00:00:00+03:00", "2100-12-31T23:30:00-01:00"])
+def test_the_bounds_themselves_are_accepted_and_convert(text: str) -> None:
+    parse_time(text).astimezone(UTC)
+
+
+def test_the_loader_names_file_line_and_campaign_for_a_far_date() -> None:
+    found = problems(
+        "campaigns:\n  - id: 18\n    active: true\n    active_from: '9999-12-31T23:30:00-01:00'\n"
+        "  - {id: 19, active: true, active_from: 2026-12-01T00:00:00Z, active_until: 9999-01-01T00:00:00Z}\n"
+    )
+    assert found[0].startswith("c.yaml:4: campaign 18: 'active_from': '9999-12-31T23:30:00-01:00' is outside")
+    assert found[1].startswith("c.yaml:5: campaign 19: 'active_until': '9999-01-01T00:00:00Z' is outside")
+
+
+def test_the_provider_check_refuses_a_far_date_in_its_inputs() -> None:
+    news = {"campaign_id": 18.0, "active": True, "active_until": "9999-01-01T00:00:00Z"}
+    failures = {f.property: f.reason for f in CampaignProvider().check({}, news).failures}
+    assert "outside the years 2000 to 2100" in failures["active_until"]
+
+
+# -- completion only when the file asks for it now -------------------------------------------
+
+
+def due(deployed_at: datetime | None) -> tuple[Desired, Intent | None]:
+    schedule = Schedule(complete_at=PAST)
+    desired = Desired(18, True, expected_name="BF", schedule=schedule, target=target(True, False, schedule, NOW))
+    assert desired.wanted == "completed"
+    return desired, (None if deployed_at is None else Intent(True, Schedule(complete_at=deployed_at)))
+
+
+@pytest.mark.parametrize("deployed_at", [None, AHEAD])  # a new entry, or one whose date changed
+def test_a_passed_complete_at_new_or_changed_fails_instead_of_completing(deployed_at: datetime | None) -> None:
+    desired, deployed = due(deployed_at)
+    with pytest.raises(CampaignError) as caught:
+        plan(desired, Campaign(18, "BF", "active"), deployed)
+    message = str(caught.value)
+    assert "complete_at 2025-12-01T00:00:00+03:00 has already passed" in message and "is the year right?" in message
+    assert "write `completed: true`" in message and message.endswith("Nothing was sent.")
+
+
+def test_an_unchanged_complete_at_that_altcraft_did_not_carry_out_fails_too() -> None:
+    desired, deployed = due(PAST)
+    with pytest.raises(CampaignError, match="has passed but Altcraft has not completed it \\(it is inactive"):
+        plan(desired, Campaign(18, "BF", "inactive"), deployed)
+    assert plan(desired, Campaign(18, "BF", "completed"), deployed) is None  # Altcraft carried it out
+
+
+def test_the_review_reports_the_typo_at_its_line_and_plans_no_call() -> None:
+    found = review(
+        specs("campaigns:\n  - {id: 18, name: BF, active: true, complete_at: '2025-12-01T00:00:00+03:00'}\n"),
+        lambda _id: Campaign(18, "BF", "active"),
+        {},
+        lambda: NOW,
+    )
+    assert found.writes == [] and found.calls == 0
+    assert found.problems[0].render("c.yaml").startswith("c.yaml:2: campaign 18 (BF): complete_at")
+
+
+def test_completed_true_is_still_sent() -> None:
+    steps = plan(Desired(30, False, expected_name="S", completed=True), Campaign(30, "S", "active"))
+    assert steps is not None and [call.method for call in steps.calls] == ["completed"]
+
+
+# -- no call to a campaign that already is what the file asks -----------------------------------
+
+
+def test_adopting_a_running_campaign_whose_start_passed_sends_nothing() -> None:
+    started = Schedule(active_from=NOW - timedelta(days=1))
+    desired = Desired(18, True, schedule=started, target=target(True, False, started, NOW))
+    assert plan(desired, Campaign(18, "BF", "active"), None) is None
+    # A start moved within the past changes nothing either.
+    assert plan(desired, Campaign(18, "BF", "active"), Intent(True, Schedule(NOW - timedelta(days=2)))) is None
+    # An end still ahead must reach Altcraft: one activation carrying it.
+    ending = Schedule(NOW - timedelta(days=1), AHEAD)
+    steps = plan(Desired(18, True, schedule=ending, target="active"), Campaign(18, "BF", "active"), None)
+    assert steps is not None and steps.calls == (Call("activate", Schedule(active_until=AHEAD), ()),)
+
+
+# -- a campaign scheduled in Altcraft keeps its launch -------------------------------------------
+
+
+SCHEDULED = "campaigns:\n  - {id: 22, name: Seasonal sale, active: scheduled}\n"
+
+
+@pytest.mark.parametrize("state", ["waiting", "active", "inactive", "completed"])
+def test_active_scheduled_sends_nothing_whatever_altcraft_made_of_its_dates(state: str) -> None:
+    [spec] = specs(SCHEDULED)
+    assert spec.scheduled_in_altcraft and not spec.active
+    desired = Desired.from_spec(spec)
+    assert desired.wanted == "altcraft"
+    assert plan(desired, Campaign(22, "Seasonal sale", state), desired.intent) is None
+
+
+def test_the_preview_says_what_happens_at_launch_and_warns_when_active_false_would_stop_it() -> None:
+    live = Campaign(22, "Seasonal sale", "waiting")
+    found = review(specs(SCHEDULED), lambda _id: live, {}, lambda: NOW)
+    assert found.writes == [] and found.launches == [
+        "campaign 22 Seasonal sale: waiting for the dates set in Altcraft (active: scheduled): Altcraft starts it "
+        "then, and no deploy stops it until the file says otherwise"
+    ]
+    off = review(specs("campaigns:\n  - {id: 22, active: false}\n"), lambda _id: live, {}, lambda: NOW)
+    assert off.writes == [] and "write active: scheduled" in off.notes[0]
+
+
+def test_changing_scheduled_to_active_false_is_the_files_change() -> None:
+    [spec] = specs("campaigns:\n  - {id: 22, name: Seasonal sale, active: false}\n")
+    last = {22: Deployed(22, Intent(False, scheduled_in_altcraft=True))}
+    found = review([spec], lambda _id: Campaign(22, "Seasonal sale", "active"), last, lambda: NOW)
+    assert [w.line() for w in found.writes] == ["campaign 22 Seasonal sale: active -> inactive (change)"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("{id: 22, active: scheduled, active_from: 2026-12-01T00:00:00Z}", "'active_from' cannot go with active: sch"),
+        ("{id: 22, name: X, active: scheduled, completed: true}", "completed: true cannot go with active: scheduled"),
+        ("{id: 22, active: later}", "'active' must be one of true, false, scheduled, got the string 'later'"),
+    ],
+)
+def test_active_scheduled_is_checked_like_every_key(entry: str, expected: str) -> None:
+    found = problems(f"campaigns:\n  - {entry}\n")
+    assert any(expected in text for text in found), found
+
+
+# -- sequences ------------------------------------------------------------------------------------
+
+
+def test_every_call_of_a_sequence_is_built_before_the_first_is_sent(altcraft: LocalAltcraft) -> None:
+    # A date no file can hold any more (the loader refuses it): the second request cannot be built.
+    unsendable = Schedule(active_from=datetime(9999, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-1))))
+    steps = Steps((Call("deactivate", settled=("inactive",)), Call("activate", unsendable)), "waiting")
+    altcraft.admin.reset_calls()
+    with pytest.raises(OverflowError):
+        configured(altcraft.url)._apply(steps, Campaign(19, "Cyber Monday", "active"))
+    assert altcraft.admin.write_calls() == 0 and altcraft.admin.states()[19] == "active"
+
+
+def test_a_sequence_that_fails_halfway_says_what_was_sent_and_what_was_not(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.add_fault("error_in_200", "activate", campaign_id=19, code=400, times=-1)
+    steps = Steps((Call("deactivate", settled=("inactive",)), Call("activate", Schedule(AHEAD))), "waiting")
+    with pytest.raises(CampaignError) as caught:
+        configured(altcraft.url)._apply(steps, Campaign(19, "Cyber Monday", "active"))
+    assert str(caught.value).startswith(
+        "campaign 19 (Cyber Monday): activate failed (Altcraft refused scampaigns/activate for campaign 19 "
+        "(error 400: Injected error)). Sent and answered: deactivate; not sent: nothing after it; it is inactive now."
+    )
+
+
+# -- writes that land late --------------------------------------------------------------------------
+
+
+def patient(local: LocalAltcraft, settle_s: float) -> AltcraftClient:
+    retry = RetryPolicy(budget_s=30, base_delay_s=0.05)
+    return AltcraftClient(local.url, TOKEN, timeout=(1, 1), retry=retry, write_settle_s=settle_s)
+
+
+def test_a_write_that_timed_out_is_waited_for_not_sent_again(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.add_fault("latency", "deactivate", campaign_id=19, seconds=2.5)
+    patient(altcraft, settle_s=10).deactivate(19)
+    calls = altcraft.admin.calls()
+    assert calls["deactivate"] == 1 and calls["get_status"] >= 2  # looked until it landed
+    assert altcraft.admin.states()[19] == "inactive"
+
+
+def test_a_write_that_never_lands_is_sent_again_once_the_settle_time_passed(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.add_fault("drop", "deactivate", campaign_id=19)  # the connection closes before it is applied
+    patient(altcraft, settle_s=1.5).deactivate(19)
+    assert altcraft.admin.calls()["deactivate"] == 2 and altcraft.admin.states()[19] == "inactive"
+
+
+def test_a_write_that_got_no_answer_says_it_may_still_land(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.add_fault("latency", "deactivate", campaign_id=19, seconds=3, times=-1)
+    client = AltcraftClient(altcraft.url, TOKEN, timeout=(1, 1), retry=RetryPolicy(budget_s=1.5), write_settle_s=0.2)
+    with pytest.raises(Exception, match="an attempt got no answer and may still land in Altcraft"):
+        client.deactivate(19)

@@ -44,6 +44,10 @@ class Admin:
     def set_state(self, campaign_id: int, state: str) -> None:
         self._request("POST", f"campaigns/{campaign_id}", {"state": state})
 
+    def schedule_in_ui(self, campaign_id: int, activate_at: str, **later: str) -> None:
+        """Schedule it in the "web UI": waiting until activate_at; later: deactivate_at, complete_at."""
+        self._request("POST", f"campaigns/{campaign_id}/schedule", {"activate_at": activate_at, **later})
+
     def rename(self, campaign_id: int, name: str) -> None:
         self._request("POST", f"campaigns/{campaign_id}", {"name": name})
 

@@ -11,6 +11,7 @@ Admin calls (not Altcraft; for tests, the demo and benchmarks, no token):
   GET  /_admin/campaigns              every campaign
   POST /_admin/campaigns              add a campaign (body: id, name, state, ...)
   POST /_admin/campaigns/<id>         change state/name as a user in the web UI would
+  POST /_admin/campaigns/<id>/schedule  schedule it in the web UI: {"activate_at", "deactivate_at", "complete_at"}
   DELETE /_admin/campaigns/<id>       make a campaign disappear
   GET  /_admin/clock                  the stand-in's time
   POST /_admin/clock                  set it: {"now": RFC 3339} or {"advance_seconds": n}
@@ -237,6 +238,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send(HTTPStatus.OK, [store.campaigns[i] for i in sorted(store.campaigns)])
             elif parts == ["campaigns"] and verb == "POST":
                 self._send(HTTPStatus.OK, store.ui_add(self._json_body()))
+            elif len(parts) == 3 and parts[0] == "campaigns" and parts[2] == "schedule" and verb == "POST":
+                self._send(HTTPStatus.OK, store.ui_schedule(int(parts[1]), self._json_body() or {}))
             elif len(parts) == 2 and parts[0] == "campaigns" and verb == "POST":
                 self._send(HTTPStatus.OK, store.ui_edit(int(parts[1]), self._json_body() or {}))
             elif parts == ["faults"] and verb == "GET":

@@ -268,6 +268,26 @@ class Store:
                 self.save()
             return campaign
 
+    def ui_schedule(self, campaign_id: int, dates: dict[str, Any]) -> dict[str, Any]:
+        """Schedule a campaign as a user does in the web UI: `waiting` until `activate_at`, then
+        Altcraft's own dates; the API shows none of them. Keys: activate_at (required, ahead of the
+        stand-in's clock), deactivate_at, complete_at; RFC 3339 with an offset."""
+        with self.lock:
+            campaign = self.find(campaign_id)
+            if campaign["state"] in TERMINAL:
+                raise ApiError(400, f"Campaign {campaign_id} is {campaign['state']} and cannot be scheduled")
+            unknown = set(dates) - {"activate_at", "deactivate_at", "complete_at"}
+            if unknown:
+                raise ApiError(400, f"unknown schedule keys: {', '.join(sorted(unknown))}")
+            moments = {key: parse_date(value, key) for key, value in dates.items()}
+            start = moments.get("activate_at")
+            if start is None or start <= self.now():
+                raise ApiError(400, "activate_at must be ahead of the stand-in's clock")
+            self.schedules[campaign_id] = {k: v.astimezone(UTC).isoformat() for k, v in moments.items() if v}
+            self._set(campaign, "waiting", user="web.ui")
+            self.save()
+            return campaign
+
     def ui_add(self, seed: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             campaign = full_campaign(seed)

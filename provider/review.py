@@ -7,6 +7,7 @@ completed campaign) stops the run before any write, new and managed entries alik
 
     campaign 18 Black Friday: inactive -> active (adopt)
     campaign 19 Cyber Monday: inactive -> waiting (change) [from 2026-11-30T00:00:00+03:00, until ...]
+    campaign 21 Spring: active -> waiting (change, 2 calls): stops now, starts 2026-12-15T10:00:00+03:00 [from ...]
     campaign 30 Summer 2025: inactive -> completed (change, irreversible)
 
 Windows are read at `now`, Altcraft's own clock, so a preview run days after the pull request
@@ -82,10 +83,28 @@ class Write:
     def irreversible(self) -> bool:
         return self.after == "completed"
 
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The calls in order, by Altcraft's names, as altcraft:maxChanges counts them."""
+        if self.after == "completed":
+            return ("completed",)
+        if self.after == "inactive":
+            return ("deactivate",)
+        return ("deactivate", "activate") if self.calls > 1 else ("activate",)
+
+    @property
+    def stops_now(self) -> str | None:
+        """When a running campaign is stopped now to wait for its window: when it starts again."""
+        if self.before == "active" and self.after == "waiting" and self.schedule.active_from is not None:
+            return format_time(self.schedule.active_from)
+        return None
+
     def line(self) -> str:
         notes = [self.cause, *(["irreversible"] if self.irreversible else [])]
         notes += [f"{self.calls} calls"] if self.calls > 1 else []
         text = f"{_who(self.campaign_id, self.name)}: {self.before} -> {self.after} ({', '.join(notes)})"
+        if self.stops_now:
+            text += f": stops now, starts {self.stops_now}"
         dates = [f"{_WORDS[key]} {value}" for key, value in self.schedule.as_text().items()]
         return f"{text} [{', '.join(dates)}]" if dates else text
 
@@ -120,7 +139,7 @@ _WHO = r"campaign (?P<id>\d+)(?: (?P<name>.*))?: "
 _STATE = "|".join(STATES)
 _LINE = re.compile(
     rf"{_WHO}(?P<before>{_STATE}) -> (?P<after>{_STATE}) \((?P<cause>{'|'.join(CAUSES)})"
-    r"(?:, irreversible)?(?:, (?P<calls>\d+) calls)?\)(?: \[(?P<dates>[^\[\]]+)\])?"
+    r"(?:, irreversible)?(?:, (?P<calls>\d+) calls)?\)(?:: stops now, starts \S+)?(?: \[(?P<dates>[^\[\]]+)\])?"
 )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 # What a run asks of a campaign: active now; waiting for its window (scheduled); not running and
@@ -137,7 +137,3 @@ def target(
     if schedule.active_from is not None and now < schedule.active_from:
         return "waiting"
     return "active"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

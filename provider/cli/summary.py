@@ -45,6 +45,8 @@ class Row:
     cause: str  # adopt, change, drift, remove
     schedule: dict[str, str] | None = None  # active_from, active_until, complete_at as the file wrote them
     irreversible: bool = False  # completes the campaign now
+    calls: list[str] = field(default_factory=list)  # the calls in order: activate, deactivate, completed
+    stops_now: str | None = None  # a running campaign stopped now to wait for its window: when it starts
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,18 @@ _SEVERITY = re.compile(r"^\s*(?:warning|error|info): ")
 
 def _row(write: Write) -> Row:
     window, name = write.schedule.as_text() or None, write.name or None
-    irreversible = write.irreversible
-    return Row(write.campaign_id, name, write.change, write.before, write.after, write.cause, window, irreversible)
+    return Row(
+        write.campaign_id,
+        name,
+        write.change,
+        write.before,
+        write.after,
+        write.cause,
+        window,
+        write.irreversible,
+        list(write.methods),
+        write.stops_now,
+    )
 
 
 def _no_call_row(step: dict[str, Any]) -> Row | None:
@@ -119,6 +131,10 @@ def to_markdown(summary: Summary) -> str:
     kept = [r for r in summary.rows if r.change == "none" and r.cause == "drift"]
     quiet = [r for r in summary.rows if r.change == "none" and r.cause != "drift"]
     out = [f"### Altcraft campaigns: {_headline(calls, drift)}", ""]
+    stopping = [r for r in calls if r.stops_now]
+    if stopping:
+        names = ", ".join(f"{_name(r)} (starts {r.stops_now})" for r in stopping)
+        out += [f"**Stops now:** `pulumi up` stops {names} until its window opens.", ""]
     irreversible = [r for r in calls if r.irreversible]
     if irreversible:
         names = ", ".join(_name(r) for r in irreversible)
@@ -162,7 +178,11 @@ def _cells(cells: list[str | None], row: Row, windows: bool) -> str:
 
 
 def _change(row: Row) -> str:
-    return f"**{row.change} (irreversible)**" if row.irreversible else row.change
+    if row.irreversible:
+        return f"**{row.change} (irreversible)**"
+    if row.stops_now:
+        return f"**stops now**, {row.change} (starts {row.stops_now})"
+    return row.change
 
 
 def _window_text(schedule: dict[str, str] | None) -> str:
@@ -238,14 +258,20 @@ def _mermaid_text(row: Row) -> str:
 
 
 def _headline(calls: list[Row], drift: list[Row]) -> str:
+    """The calls `pulumi up` sends, counted as altcraft:maxChanges counts them (one per call)."""
     if not calls:
         return "no calls to Altcraft"
     counts: dict[str, int] = {}
     for row in calls:
-        counts[row.change] = counts.get(row.change, 0) + 1
-    text = ", ".join(f"{n} {change}" for change, n in sorted(counts.items()))
+        for method in row.calls or [row.change]:
+            counts[method] = counts.get(method, 0) + 1
+    total = sum(counts.values())
+    text = f"{total} call{'s' if total > 1 else ''} ("
+    text += ", ".join(f"{n} {method}" for method, n in sorted(counts.items())) + ")"
+    if len(calls) != total:
+        text += f" to {len(calls)} campaign{'s' if len(calls) > 1 else ''}"
     if drift:
-        text += f"; {len(drift)} of them {'undoes' if len(drift) == 1 else 'undo'} drift"
+        text += f"; {len(drift)} campaign{'s' if len(drift) > 1 else ''} back from drift"
     return text
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,17 @@ def add_campaigns(altcraft: LocalAltcraft, ids: Iterable[int], state: str | Call
 def campaigns_file(entries: Mapping[int, bool]) -> str:
     """A campaigns file of `{id: N, active: ...}` entries, in the mapping's order."""
     return "campaigns:\n" + "".join(f"  - {{id: {i}, active: {str(a).lower()}}}\n" for i, a in entries.items())
+
+
+# A sitecustomize that moves this machine's clock for the program and provider (tests only).
+MACHINE_CLOCK_DIR = Path(__file__).resolve().parent.parent / "machine_clock"
+MACHINE_CLOCK_OFFSET = "ALTCRAFT_TEST_MACHINE_CLOCK_OFFSET_SECONDS"
+
+
+def set_clocks(stack: Workspace, altcraft: LocalAltcraft, moment: str) -> None:
+    """Altcraft's clock (the stand-in's) and this machine's, as the stack's next runs see it, both
+    read `moment` (RFC 3339 with an offset) and run on from there: time passing, for both."""
+    altcraft.admin.set_clock(moment)
+    offset = datetime.fromisoformat(moment) - datetime.now(UTC)
+    paths = [str(MACHINE_CLOCK_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
+    stack.env.update({"PYTHONPATH": os.pathsep.join(paths), MACHINE_CLOCK_OFFSET: str(offset.total_seconds())})

@@ -1,7 +1,8 @@
 """The campaign lifecycle end to end: a window Altcraft carries out itself, and completion.
 
-The stand-in's clock is moved through the window (admin API) instead of sleeping; the program reads
-windows by Altcraft's clock (the Date header), so preview and up see the time the stand-in sees.
+The stand-in's clock is moved through the window (admin API) instead of sleeping, and this machine's
+clock with it (`set_clocks`): the program reads windows by Altcraft's clock (the Date header) only
+while this machine's agrees, so preview and up see the time the stand-in sees.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import LocalAltcraft
+from tests.e2e.conftest import set_clocks
 from tooling.pulumi_cli import Workspace
 
 WINDOW = """\
@@ -31,7 +33,7 @@ def summary(stack: Workspace, preview_json: str, *args: str) -> str:
 def test_a_window_runs_on_altcraft_clock_with_one_activation_and_no_other_write(
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:
-    altcraft.admin.set_clock("2026-11-26T12:00:00+03:00")  # the day before Black Friday
+    set_clocks(stack, altcraft, "2026-11-26T12:00:00+03:00")  # the day before Black Friday
     stack.write("campaigns.yaml", WINDOW)
     preview = stack.preview()
     assert f"campaign 18 Black Friday: inactive -> waiting (adopt) {SCHEDULED}" in preview.stdout, preview.stdout
@@ -47,7 +49,7 @@ def test_a_window_runs_on_altcraft_clock_with_one_activation_and_no_other_write(
     stack.preview("--expect-no-changes")  # waiting before the window is in sync
 
     for moment, state in (("2026-11-27T10:00:00+03:00", "active"), ("2026-12-02T10:00:00+03:00", "inactive")):
-        altcraft.admin.set_clock(moment)  # Altcraft carries out the window by itself
+        set_clocks(stack, altcraft, moment)  # Altcraft carries out the window by itself
         assert altcraft.admin.states()[18] == state
         stack.preview("--expect-no-changes")
         stack.up()
@@ -56,12 +58,15 @@ def test_a_window_runs_on_altcraft_clock_with_one_activation_and_no_other_write(
 
 
 def test_active_before_the_window_is_drift_put_back_to_waiting(stack: Workspace, altcraft: LocalAltcraft) -> None:
-    altcraft.admin.set_clock("2026-11-26T12:00:00+03:00")
+    set_clocks(stack, altcraft, "2026-11-26T12:00:00+03:00")
     stack.write("campaigns.yaml", WINDOW)
     stack.up()
     altcraft.admin.set_state(18, "active")  # started early in the web UI
     preview = stack.preview(check=False)
-    assert f"campaign 18 Black Friday: active -> waiting (drift, 2 calls) {SCHEDULED}" in preview.stdout
+    assert (
+        "campaign 18 Black Friday: active -> waiting (drift, 2 calls): stops now, starts 2026-11-27T00:00:00+03:00 "
+        f"{SCHEDULED}" in preview.stdout
+    )
     altcraft.admin.reset_calls()
     stack.up()
     calls = altcraft.admin.calls()
@@ -73,10 +78,10 @@ def test_active_before_the_window_is_drift_put_back_to_waiting(stack: Workspace,
 def test_a_preview_days_later_says_what_up_would_do_then_with_the_window_drawn(
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:
-    altcraft.admin.set_clock("2026-11-25T12:00:00+03:00")  # the pull request is opened
+    set_clocks(stack, altcraft, "2026-11-25T12:00:00+03:00")  # the pull request is opened
     stack.write("campaigns.yaml", WINDOW)
     assert "inactive -> waiting (adopt)" in stack.preview().stdout
-    altcraft.admin.set_clock("2026-11-28T12:00:00+03:00")  # merged late: the window is open
+    set_clocks(stack, altcraft, "2026-11-28T12:00:00+03:00")  # merged late: the window is open
     preview_json = stack.run("preview", "--json").stdout
     rows = json.loads(summary(stack, preview_json, "--format", "json"))
     assert rows == [
@@ -89,6 +94,8 @@ def test_a_preview_days_later_says_what_up_would_do_then_with_the_window_drawn(
             "cause": "adopt",
             "schedule": {"active_from": "2026-11-27T00:00:00+03:00", "active_until": "2026-12-01T00:00:00+03:00"},
             "irreversible": False,
+            "calls": ["activate"],
+            "stops_now": None,
         }
     ]
     markdown = summary(stack, preview_json)
@@ -105,7 +112,7 @@ def test_a_preview_days_later_says_what_up_would_do_then_with_the_window_drawn(
 def test_new_dates_reschedule_once_and_the_same_instants_in_another_offset_change_nothing(
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:
-    altcraft.admin.set_clock("2026-11-26T12:00:00+03:00")
+    set_clocks(stack, altcraft, "2026-11-26T12:00:00+03:00")
     stack.write("campaigns.yaml", WINDOW)
     stack.up()
     # The same moments, in UTC and with the keys in another order: no change.
@@ -163,7 +170,7 @@ def test_completion_is_shown_as_irreversible_counts_toward_the_limit_and_is_sent
 def test_complete_at_is_sent_with_the_activation_and_carried_out_by_altcraft(
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:
-    altcraft.admin.set_clock("2026-11-26T12:00:00+03:00")
+    set_clocks(stack, altcraft, "2026-11-26T12:00:00+03:00")
     stack.write(
         "campaigns.yaml",
         "campaigns:\n  - {id: 23, name: Welcome series, active: true, complete_at: '2026-12-31T23:00:00+03:00'}\n",
@@ -174,7 +181,7 @@ def test_complete_at_is_sent_with_the_activation_and_carried_out_by_altcraft(
     )
     stack.up()
     assert altcraft.admin.schedules()[23] == {"complete_at": "2026-12-31T20:00:00+00:00"}
-    altcraft.admin.set_clock("2027-01-02T00:00:00+03:00")
+    set_clocks(stack, altcraft, "2027-01-02T00:00:00+03:00")
     assert altcraft.admin.states()[23] == "completed"
     altcraft.admin.reset_calls()
     stack.preview("--expect-no-changes")  # completed, as the file asked: not an error, no call

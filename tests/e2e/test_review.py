@@ -130,6 +130,8 @@ def test_drift_is_named_as_drift_in_the_preview_and_the_summary(stack: Workspace
         "cause": "change",
         "schedule": None,
         "irreversible": False,
+        "calls": ["activate"],
+        "stops_now": None,
     }
     assert rows[23]["cause"] == "drift" and rows[23]["change"] == "deactivate"
     own, drift = summary(stack, preview_json).split("#### Drift")

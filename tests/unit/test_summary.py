@@ -19,11 +19,11 @@ FAILED = json.loads((DATA / "preview-failed.json").read_text())
 
 def test_each_row_says_why() -> None:
     assert summarize(PREVIEW).rows == [
-        Row(18, "Black Friday", "activate", "inactive", "active", "change"),
-        Row(19, "Cyber Monday", "deactivate", "active", "inactive", "remove"),
-        Row(21, "Spring collection", "deactivate", "active", "inactive", "adopt"),
+        Row(18, "Black Friday", "activate", "inactive", "active", "change", calls=["activate"]),
+        Row(19, "Cyber Monday", "deactivate", "active", "inactive", "remove", calls=["deactivate"]),
+        Row(21, "Spring collection", "deactivate", "active", "inactive", "adopt", calls=["deactivate"]),
         Row(22, None, "none", None, None, "adopt"),  # adopted as it is (waiting, active: false)
-        Row(23, "Welcome series", "deactivate", "active", "inactive", "drift"),
+        Row(23, "Welcome series", "deactivate", "active", "inactive", "drift", calls=["deactivate"]),
         Row(30, "Summer 2025", "none", "completed", "completed", "change"),  # on_remove edited
     ]
 
@@ -31,7 +31,9 @@ def test_each_row_says_why() -> None:
 def test_markdown_sets_drift_apart_with_a_sentence() -> None:
     text = to_markdown(summarize(PREVIEW))
     own, drift = text.split("#### Drift: changed in Altcraft outside the campaigns file")
-    assert text.splitlines()[0] == "### Altcraft campaigns: 1 activate, 3 deactivate; 1 of them undoes drift"
+    assert (
+        text.splitlines()[0] == "### Altcraft campaigns: 4 calls (1 activate, 3 deactivate); 1 campaign back from drift"
+    )
     assert "| 18 `Black Friday` | activate | inactive | active | changed in the file since the last deploy |" in own
     assert "| 21 `Spring collection` | deactivate | active | inactive | new entry |" in own
     assert "| 19 `Cyber Monday` | deactivate | active | inactive | removed from the file |" in own
@@ -52,6 +54,8 @@ def test_json_rows_keep_their_fields_and_add_the_cause() -> None:
         "cause": "change",
         "schedule": None,
         "irreversible": False,
+        "calls": ["activate"],
+        "stops_now": None,
     }
     assert {row["campaign_id"]: row["cause"] for row in rows} == {
         18: "change",
@@ -172,7 +176,9 @@ def test_irreversible_calls_and_notes_stand_out() -> None:
         severity="warning",
     )
     found = summarize(preview)
-    assert found.rows == [Row(30, "Summer 2025", "complete", "inactive", "completed", "change", None, True)]
+    assert found.rows == [
+        Row(30, "Summer 2025", "complete", "inactive", "completed", "change", None, True, ["completed"])
+    ]
     text = to_markdown(found)
     assert "**Irreversible:** `pulumi up` completes 30 `Summer 2025`. A completed campaign never runs again." in text
     assert "| 30 `Summer 2025` | **complete (irreversible)** | inactive | completed |" in text

@@ -7,6 +7,7 @@ their first call and explained when they stop halfway, and writes that land late
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -223,3 +224,30 @@ def test_a_write_that_got_no_answer_says_it_may_still_land(altcraft: LocalAltcra
     client = AltcraftClient(altcraft.url, TOKEN, timeout=(1, 1), retry=RetryPolicy(budget_s=1.5), write_settle_s=0.2)
     with pytest.raises(Exception, match="an attempt got no answer and may still land in Altcraft"):
         client.deactivate(19)
+
+
+# -- said in words ------------------------------------------------------------------------------
+
+
+def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_the_headline_counts_calls() -> None:
+    from provider.cli.summary import summarize, to_json, to_markdown
+
+    [spec] = specs(
+        "campaigns:\n  - {id: 19, name: Cyber Monday, active: true, active_from: 2026-12-15T10:00:00+03:00}\n"
+    )
+    live = Campaign(19, "Cyber Monday", "active")
+    found = review([spec], lambda _id: live, {19: Deployed(19, Intent(True))}, lambda: NOW)
+    line = found.writes[0].line()
+    assert line == (
+        "campaign 19 Cyber Monday: active -> waiting (change, 2 calls): stops now, starts 2026-12-15T10:00:00+03:00 "
+        "[from 2026-12-15T10:00:00+03:00]"
+    )
+    preview = {"diagnostics": [{"severity": "info", "message": line}], "steps": []}
+    text = to_markdown(summarize(preview))
+    assert text.splitlines()[0] == "### Altcraft campaigns: 2 calls (1 activate, 1 deactivate) to 1 campaign"
+    assert "**Stops now:** `pulumi up` stops 19 `Cyber Monday` (starts 2026-12-15T10:00:00+03:00)" in text
+    assert (
+        "| 19 `Cyber Monday` | **stops now**, schedule (starts 2026-12-15T10:00:00+03:00) | active | waiting |" in text
+    )
+    [row] = json.loads(to_json(summarize(preview)))
+    assert row["calls"] == ["deactivate", "activate"] and row["stops_now"] == "2026-12-15T10:00:00+03:00"

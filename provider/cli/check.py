@@ -24,6 +24,8 @@ def describe_lifecycle(spec: CampaignSpec) -> str | None:
     """What a window or completion asks of Altcraft, in words; None for a plain entry."""
     if spec.completed:
         return "completed (irreversible)"
+    if spec.scheduled_in_altcraft:
+        return "left to the dates set in Altcraft (active: scheduled): no call is sent for it"
     start, end, complete = spec.schedule.active_from, spec.schedule.active_until, spec.schedule.complete_at
     if not (start or end or complete):
         return None

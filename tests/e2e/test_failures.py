@@ -39,6 +39,8 @@ def assert_state_matches_altcraft(stack: Workspace, altcraft: LocalAltcraft) -> 
 
 
 def test_up_survives_transient_faults_on_every_endpoint(stack: Workspace, altcraft: LocalAltcraft) -> None:
+    # A dropped write may still land, so it is waited for this long before it is sent again.
+    stack.set_config("altcraft:writeSettleSeconds", "2")
     stack.write("campaigns.yaml", FILE)
     admin = altcraft.admin
     admin.add_fault("http_503", "list")

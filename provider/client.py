@@ -213,6 +213,15 @@ class AltcraftClient:
         status = data.get("status") if isinstance(data, dict) else None
         return _checked_state(status, campaign_id, "get_status")
 
+    def status_for_report(self, campaign_id: int) -> str | None:
+        """The live state for a failure message: one attempt, past a remembered failure (a write
+        that failed says nothing about reads); None when Altcraft cannot say right now."""
+        try:
+            data = self._attempt("get_status", {"id": campaign_id}, campaign_id)
+            return _checked_state(data.get("status") if isinstance(data, dict) else None, campaign_id, "get_status")
+        except (AltcraftError, TransientFailure):
+            return None
+
     def list_page(
         self, from_id: int = 1, limit: int = PAGE_LIMIT, state: str | None = None
     ) -> list[Campaign | Unreadable]:

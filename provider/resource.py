@@ -214,13 +214,6 @@ class CampaignProvider(ResourceProvider):
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _state_or_none(self, campaign_id: int) -> str | None:
-        """The live state for a failure message; None when Altcraft cannot say right now."""
-        try:
-            return self.client().get_status(campaign_id)
-        except AltcraftError:
-            return None
-
     @staticmethod
     def _saved_settings_hint() -> str:
         """For a refresh that cannot reach Altcraft: Pulumi refreshes (without --run-program) with
@@ -250,7 +243,9 @@ class CampaignProvider(ResourceProvider):
             try:
                 client.send(request)
             except AltcraftError as error:
-                raise CampaignError(_halfway(live, requests, done, error, self._state_or_none(live.id))) from None
+                if len(requests) == 1:
+                    raise  # its own message says it all: nothing else was sent or left unsent
+                raise CampaignError(_halfway(live, requests, done, error, client.status_for_report(live.id))) from None
         state = client.get_status(live.id)
         now = LiveCampaign(id=live.id, name=live.name, state=state)
         self.view().record(now)

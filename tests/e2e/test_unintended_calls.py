@@ -208,3 +208,31 @@ def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_a_late_write
     time.sleep(4)
     assert altcraft.admin.states()[19] == "waiting" and 19 in altcraft.admin.schedules()
     stack.preview("--expect-no-changes")
+
+
+# A sequence stopped halfway is said, and the next run explains the state it left.
+
+
+def test_a_sequence_that_fails_halfway_says_so_and_the_next_preview_shows_the_real_state(
+    stack: Workspace, altcraft: LocalAltcraft
+) -> None:
+    stack.set_config("altcraft:retryBudgetSeconds", "1")
+    stack.write("campaigns.yaml", "campaigns:\n  - {id: 19, name: Cyber Monday, active: true}\n")
+    stack.up()
+    starts = at(now() + timedelta(days=2))
+    stack.write(
+        "campaigns.yaml", f"campaigns:\n  - {{id: 19, name: Cyber Monday, active: true, active_from: '{starts}'}}\n"
+    )
+    altcraft.admin.add_fault("error_in_200", "activate", campaign_id=19, code=503, times=-1)
+    failed = stack.up(check=False)
+    assert failed.returncode != 0 and "Traceback" not in failed.stdout + failed.stderr
+    assert "campaign 19 (Cyber Monday): activate failed (" in failed.stdout, failed.stdout
+    assert "Sent and answered: deactivate; not sent: nothing after it; it is inactive now." in failed.stdout
+
+    altcraft.admin.clear_faults()
+    preview = stack.preview()  # the pull request's own change, not drift: the state kept the last deploy's record
+    assert f"campaign 19 Cyber Monday: inactive -> waiting (change) [from {starts}]" in preview.stdout, preview.stdout
+    altcraft.admin.reset_calls()
+    stack.up()
+    assert altcraft.admin.calls().get("activate") == 1 and altcraft.admin.write_calls() == 1
+    assert altcraft.admin.states()[19] == "waiting"

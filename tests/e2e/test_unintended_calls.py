@@ -174,17 +174,23 @@ def test_an_exported_scheduled_campaign_launches_and_no_deploy_stops_it(
 # 5, 6. A window added to a running campaign: said in words, and a late write cannot undo it.
 
 
-def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_a_late_write_cannot_undo_it(
-    stack: Workspace, altcraft: LocalAltcraft
-) -> None:
-    stack.set_config("altcraft:requestTimeoutSeconds", "2")
-    stack.set_config("altcraft:writeSettleSeconds", "15")
+def window_for_a_running_campaign(stack: Workspace) -> str:
+    """Campaign 19 deployed running, then a file that gives it a window two days ahead: its start."""
     stack.write("campaigns.yaml", "campaigns:\n  - {id: 19, name: Cyber Monday, active: true}\n")
     stack.up()
     starts = at(now() + timedelta(days=2))
     stack.write(
         "campaigns.yaml", f"campaigns:\n  - {{id: 19, name: Cyber Monday, active: true, active_from: '{starts}'}}\n"
     )
+    return starts
+
+
+def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_a_late_write_cannot_undo_it(
+    stack: Workspace, altcraft: LocalAltcraft
+) -> None:
+    stack.set_config("altcraft:requestTimeoutSeconds", "2")
+    stack.set_config("altcraft:writeSettleSeconds", "15")
+    starts = window_for_a_running_campaign(stack)
 
     preview = stack.preview()
     assert (
@@ -217,12 +223,7 @@ def test_a_sequence_that_fails_halfway_says_so_and_the_next_preview_shows_the_re
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:
     stack.set_config("altcraft:retryBudgetSeconds", "1")
-    stack.write("campaigns.yaml", "campaigns:\n  - {id: 19, name: Cyber Monday, active: true}\n")
-    stack.up()
-    starts = at(now() + timedelta(days=2))
-    stack.write(
-        "campaigns.yaml", f"campaigns:\n  - {{id: 19, name: Cyber Monday, active: true, active_from: '{starts}'}}\n"
-    )
+    starts = window_for_a_running_campaign(stack)
     altcraft.admin.add_fault("error_in_200", "activate", campaign_id=19, code=503, times=-1)
     failed = stack.up(check=False)
     assert failed.returncode != 0 and "Traceback" not in failed.stdout + failed.stderr

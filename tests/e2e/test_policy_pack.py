@@ -46,6 +46,16 @@ def test_a_compliant_production_stack_passes_and_a_small_change_draws_no_warning
     preview = ws.run("preview", "--policy-pack", PACK)
     assert "altcraft-campaigns@" in preview.stdout and "mandatory" not in preview.stdout, preview.stdout
     assert "deactivate-at-most-a-tenth" not in preview.stdout
+    # `active: scheduled` sends nothing: three of ten left to Altcraft's own dates turn nothing off.
+    scheduled = campaigns(guarded=True, off=range(0))
+    for campaign_id in range(1001, 1004):
+        scheduled = scheduled.replace(
+            f"Campaign {campaign_id}, active: true", f"Campaign {campaign_id}, active: scheduled"
+        )
+    ws.write("campaigns.yaml", scheduled)
+    preview = ws.run("preview", "--policy-pack", PACK)
+    assert "`pulumi up` would send no calls" in preview.stdout
+    assert "deactivate-at-most-a-tenth" not in preview.stdout, preview.stdout
 
 
 def test_a_production_campaign_without_a_name_guard_is_refused_with_no_write(

@@ -225,7 +225,7 @@ class AltcraftClient:
     def list_page(
         self, from_id: int = 1, limit: int = PAGE_LIMIT, state: str | None = None
     ) -> list[Campaign | Unreadable]:
-        """One page, ascending by id. A malformed item spoils only itself (as `Unreadable`)."""
+        """One page, ascending by id. A malformed item spoils only itself (see `_parse_listed`)."""
         payload: dict[str, Any] = {"from_id": from_id, "limit": limit}
         if state is not None:
             payload["state"] = state
@@ -234,7 +234,10 @@ class AltcraftClient:
             return []
         if not isinstance(data, list):
             raise MalformedResponse(f"scampaigns/list returned {type(data).__name__} data, expected a list")
-        return [_parse_listed(item) for item in data]
+        page = [parsed for parsed in map(_parse_listed, data) if parsed is not None]
+        if data and not page:  # not the end of the listing, and nothing to page on from
+            raise MalformedResponse(f"scampaigns/list from_id={from_id} returned {len(data)} items, none with an id")
+        return page
 
     def list_all(self, state: str | None = None, limit: int = PAGE_LIMIT) -> Iterator[Campaign | Unreadable]:
         """Every campaign, paging by `from_id` (inclusive) until an empty page.
@@ -556,14 +559,19 @@ def index_listing(items: Iterable[Campaign | Unreadable]) -> dict[int, Campaign 
     return by_id
 
 
-def _parse_listed(item: Any) -> Campaign | Unreadable:
+def _parse_listed(item: Any) -> Campaign | Unreadable | None:
+    """A listed item; one we cannot trust is Unreadable under its id, and one without any usable id
+    is None (skipped): it cannot be told apart from any campaign, and the view asks `get` for a
+    campaign the listing lacks, which reads it on its own (and fails for it alone if it is broken)."""
     try:
         return parse_campaign(item, None)
     except MalformedResponse as error:
         campaign_id = item.get("id") if isinstance(item, dict) else None
+        if isinstance(campaign_id, str) and campaign_id.isascii() and campaign_id.isdigit():
+            campaign_id = int(campaign_id)  # "2500": we know which campaign, not that the rest is right
         if isinstance(campaign_id, int) and not isinstance(campaign_id, bool):
             return Unreadable(campaign_id, error)
-        raise
+        return None
 
 
 def _checked_state(state: Any, campaign_id: int, source: str) -> str:

@@ -3,7 +3,8 @@
 The engine asks for campaigns one at a time (a refresh of N campaigns is N reads). Answering each
 with `scampaigns/get` costs N calls; walking `scampaigns/list` once costs ceil(N/1000). The view
 fills itself on the first read, once, under a lock (other readers wait rather than list again),
-is updated by our own writes, and asks `scampaigns/get` for an id the listing lacks (a campaign
+is updated by our own writes, remembers a listing that failed (one walk per process, whatever
+happens), and asks `scampaigns/get` for an id the listing lacks (a campaign
 created since, or one the list does not show to this token). It lives only in the provider
 process: it is never pickled, and a new process (each pulumi operation) starts a fresh one.
 """
@@ -12,7 +13,24 @@ from __future__ import annotations
 
 import threading
 
-from provider.client import AltcraftClient, Campaign, NoRights, Unreadable, index_listing
+from provider.client import (
+    AltcraftClient,
+    AltcraftError,
+    BadToken,
+    Campaign,
+    NoRights,
+    Refused,
+    Unreadable,
+    index_listing,
+)
+
+
+class ListingFailed(AltcraftError):
+    """`scampaigns/list` could not be read through; every read of this process fails with it.
+
+    Not a MalformedResponse: that is one campaign's problem, and a listing that fails is every
+    campaign's, so the review reports it once instead of once per entry.
+    """
 
 
 class LiveView:
@@ -23,6 +41,8 @@ class LiveView:
         # `list` needs the "Run" right, `get` only "View object": a view-only token falls back to get.
         # (A rejected token or an outage fails every later read at once: the client remembers them.)
         self._list_refused = False
+        # A listing that failed is not walked again for the next campaign (each walk is many calls).
+        self._list_failed: ListingFailed | None = None
 
     def get(self, campaign_id: int) -> Campaign:
         """The campaign as Altcraft has it; raises NotFound, or MalformedResponse for a bad object."""
@@ -43,9 +63,16 @@ class LiveView:
 
     def _listing(self) -> dict[int, Campaign | Unreadable]:
         with self._lock:
+            if self._list_failed is not None:
+                raise ListingFailed(str(self._list_failed))
             if self._campaigns is None and not self._list_refused:
                 try:
                     self._campaigns = index_listing(self._client.list_all())
                 except NoRights:
                     self._list_refused = True
+                except AltcraftError as error:
+                    if error.transient or isinstance(error, BadToken | Refused):
+                        raise  # the client remembers these itself, for every kind of call
+                    self._list_failed = ListingFailed(f"cannot list Altcraft's campaigns: {error}")
+                    raise ListingFailed(str(self._list_failed)) from None
             return self._campaigns if self._campaigns is not None else {}

@@ -31,8 +31,9 @@ from provider.settings import (
     changed_since,
     max_changes,
     max_clock_skew,
+    name_guards_required,
 )
-from provider.spec import CampaignSpec, SpecError, load_campaigns
+from provider.spec import CampaignSpec, SpecError, load_campaigns, missing_name_guards
 
 CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
 
@@ -44,6 +45,10 @@ def run() -> None:
         settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret)
         limit = max_changes(stack_config, os.environ)  # every setting checked before any network
         skew_s, skew_source = max_clock_skew(stack_config, os.environ)
+        guarded, guard_source = name_guards_required(stack_config, pulumi.get_stack())
+        unguarded = missing_name_guards(specs, pulumi.get_stack(), guard_source) if guarded else []
+        if unguarded:  # a mandatory rule, all or nothing: no entry of the file is applied
+            raise SpecError(path, unguarded)
         client = settings.client()
         checkpoint = last_checkpoint()
         view = LiveView(client)

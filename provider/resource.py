@@ -39,7 +39,7 @@ from provider.client import (
 )
 from provider.client import Campaign as LiveCampaign
 from provider.deployment import desired_active_of, intent_of
-from provider.live_view import LiveView
+from provider.live_view import ListingFailed, LiveView
 from provider.pickle_guard import restore_pickler
 from provider.reconcile import (
     DEFAULT_DRIFT,
@@ -56,7 +56,8 @@ from provider.reconcile import (
 )
 from provider.schedule import KEYS as TIME_KEYS
 from provider.schedule import TARGETS, Schedule, TimeError
-from provider.settings import TOKEN_KEY, URL_KEY, Settings, SettingsError
+from provider.settings import MAX_CHANGES, TOKEN_KEY, URL_KEY, Settings, SettingsError, max_changes
+from provider.write_budget import WriteBudget
 
 error_display.install()
 state_size.install()
@@ -96,6 +97,8 @@ class CampaignProvider(ResourceProvider):
         self._settings_error: SettingsError | None = None
         self._client: AltcraftClient | None = None
         self._view: LiveView | None = None
+        # Counts every call this process sends: the change limit holds where the program never ran.
+        self._budget = WriteBudget(MAX_CHANGES[2], f"{MAX_CHANGES[0]} (default)")
 
     def __getstate__(self) -> dict[str, Any]:
         return {}
@@ -106,6 +109,7 @@ class CampaignProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         try:
             self._settings = Settings.from_sources(req.config.get, os.environ)
+            self._budget = WriteBudget(*max_changes(req.config.get, os.environ))
         except SettingsError as error:  # said once, by the first call that needs Altcraft
             self._settings_error = error
 
@@ -186,8 +190,11 @@ class CampaignProvider(ResourceProvider):
         try:
             live = self.view().get(int(id_))
         except NotFound:
-            return ReadResult(None, {})  # gone from Altcraft: drop it from the state
-        except (BadToken, NoRights, TransportError, Refused) as error:
+            # Not dropped from the state: "not found" is also what a token that lost access to the
+            # campaign's group for a moment hears, and a dropped record would come back as new and
+            # be activated, undoing an emergency stop kept with `drift: keep`.
+            raise CampaignError(_not_found_on_read(int(id_), props)) from None
+        except (BadToken, NoRights, TransportError, Refused, ListingFailed) as error:
             raise type(error)(f"{error}{self._saved_settings_hint()}") from None
         # Inputs as Altcraft has them now, so that drift shows as a diff against the program; the
         # outputs keep what the file asked for at the last deploy, which tells drift from change.
@@ -239,6 +246,7 @@ class CampaignProvider(ResourceProvider):
         client = self.client()
         # Every request is built before the first is sent: a sequence never stops halfway on its own data.
         requests = [write_request(call.method, live.id, call.schedule, call.settled) for call in steps.calls]
+        self._budget.reserve(len(requests), describe(live), ", then ".join(request.method for request in requests))
         for done, request in enumerate(requests):
             try:
                 client.send(request)
@@ -263,6 +271,18 @@ def _halfway(live: LiveCampaign, requests: list[WriteRequest], done: int, error:
     return (
         f"{describe(live)}: {requests[done].method} failed ({error}). Sent and answered: {sent}; not sent: "
         f"{not_sent}; {now}. The next preview shows the campaign as Altcraft has it; `pulumi up` finishes the change."
+    )
+
+
+def _not_found_on_read(campaign_id: int, props: dict[str, Any]) -> str:
+    last_seen = props.get("name")
+    seen = f" (last seen as {last_seen!r}, {props.get('state')})" if isinstance(last_seen, str) else ""
+    return (
+        f"campaign {campaign_id}{seen} was not found in Altcraft; its record is kept as it was. "
+        "Altcraft answers so for a campaign it deleted for good and for one the token cannot see (a lost group "
+        "access, another account's token): check the token's access first. If the campaign is gone for good, "
+        "remove its entry from the campaigns file and its record with `pulumi state delete <urn>` "
+        "(`pulumi stack --show-urns` lists the URNs)."
     )
 
 

@@ -30,6 +30,11 @@ MAX_CHANGES = ("altcraft:maxChanges", "ALTCRAFT_MAX_CHANGES", 25)
 # hour off: refused.
 MAX_CLOCK_SKEW = ("altcraft:maxClockSkewSeconds", "ALTCRAFT_MAX_CLOCK_SKEW_SECONDS", 300)
 MAX_CLOCK_SKEW_CEILING = 3600
+# Every entry must carry a name guard (`name:`), checked on the whole file before any call. Stack
+# config only: a mandatory rule that a variable can switch off for one run is advisory. Unset, it
+# is on for the stacks whose name starts with PRODUCTION_PREFIX.
+REQUIRE_NAME_GUARDS_KEY = "altcraft:requireNameGuards"
+PRODUCTION_PREFIX = "prod"
 
 
 class SettingsError(UserFacingError):
@@ -143,6 +148,18 @@ def max_clock_skew(config_get: Callable[[str], str | None], environ: Mapping[str
     """Seconds Altcraft's clock may be from this machine's in a run that reads windows, and the setting."""
     ceiling = MAX_CLOCK_SKEW_CEILING
     return _guard(MAX_CLOCK_SKEW, config_get, environ, 1, ceiling, f"a whole number of seconds from 1 to {ceiling}")
+
+
+def name_guards_required(config_get: Callable[[str], str | None], stack: str) -> tuple[bool, str]:
+    """Whether every entry needs a name guard, and the setting (or default) that decided it."""
+    raw = config_get(REQUIRE_NAME_GUARDS_KEY)
+    if raw is None or raw.strip() == "":
+        production = stack.startswith(PRODUCTION_PREFIX)
+        return production, f"{REQUIRE_NAME_GUARDS_KEY} (default: on for stacks named {PRODUCTION_PREFIX}*)"
+    value = raw.strip().lower()
+    if value not in ("true", "false"):
+        raise SettingsError(f"{REQUIRE_NAME_GUARDS_KEY} must be true or false, got {raw!r}")
+    return value == "true", REQUIRE_NAME_GUARDS_KEY
 
 
 def _guard(

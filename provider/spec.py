@@ -446,6 +446,15 @@ def _to_spec(entry: dict[str, Any], line: int) -> CampaignSpec:
     )
 
 
+def missing_name_guards(specs: list[CampaignSpec], stack: str, setting: str) -> list[Problem]:
+    """The entries without a name guard, in a stack whose `setting` requires one on every entry."""
+    message = (
+        f"has no name guard: stack {stack} requires `name:` (the campaign's name in Altcraft) on every entry "
+        f"({setting}), so that a mistyped id fails instead of changing another campaign"
+    )
+    return [Problem(spec.line, f"campaign {spec.id}", message) for spec in specs if not spec.name]
+
+
 def _duplicate_ids(specs: list[CampaignSpec]) -> Iterator[Problem]:
     first_line: dict[int, int] = {}
     for spec in specs:

@@ -11,6 +11,7 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
 from provider.client import BadToken
+from provider.errors import UserFacingError
 from provider.reconcile import CampaignError
 from provider.resource import CampaignProvider
 from provider.settings import SettingsError
@@ -122,10 +123,48 @@ def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:
     assert provider.read("18", {**stored, "desired_active": True}).outs["desired_active"] is True
 
 
-def test_read_of_a_vanished_campaign_drops_it(altcraft: LocalAltcraft) -> None:
+def test_read_of_a_campaign_altcraft_does_not_find_keeps_its_record(altcraft: LocalAltcraft) -> None:
+    # "Not found" is also what a token that lost its group access hears: dropping the record would
+    # make the next up adopt (and activate) a campaign someone stopped on purpose.
     altcraft.admin.remove(23)
-    result = configured(altcraft.url).read("23", props(23, False))
-    assert result.id is None and result.outs == {}
+    stored = {**props(23, True, drift="keep"), "state": "inactive", "name": "Welcome series"}
+    with pytest.raises(CampaignError) as raised:
+        configured(altcraft.url).read("23", stored)
+    message = str(raised.value)
+    assert message.startswith("campaign 23 (last seen as 'Welcome series', inactive) was not found in Altcraft")
+    assert "its record is kept" in message and "pulumi state delete" in message
+
+
+def configured_with(url: str, **config: str) -> CampaignProvider:
+    provider = CampaignProvider()
+    values = {"altcraft:url": url, "altcraft:token": TOKEN, **config}
+    provider.configure(ConfigureRequest(Config(values, project_name="altcraft-campaigns")))
+    return provider
+
+
+def test_the_provider_sends_no_more_calls_than_max_changes(altcraft: LocalAltcraft) -> None:
+    # pulumi destroy never runs the program's review: the provider process holds the limit itself.
+    for campaign_id in (18, 23):
+        altcraft.admin.set_state(campaign_id, "active")
+    provider = configured_with(altcraft.url, **{"altcraft:maxChanges": "2"})
+    removal = {"on_remove": "deactivate"}
+    provider.delete("19", props(19, True, **removal))
+    provider.delete("21", props(21, True, **removal))
+    with pytest.raises(UserFacingError, match=r"campaign 18 \(Black Friday\): deactivate not sent: this run has sent 2 "
+                       r"of the 2 calls allowed \(altcraft:maxChanges\)"):
+        provider.delete("18", props(18, True, **removal))
+    with pytest.raises(UserFacingError, match=r"^campaign 23 \(Welcome series\): deactivate not sent: over the change"):
+        provider.delete("23", props(23, True, **removal))
+    assert altcraft.admin.states()[18] == "active" and altcraft.admin.states()[23] == "active"
+    assert altcraft.admin.write_calls() == 2
+
+
+def test_the_environment_allows_more_calls_for_one_run(altcraft: LocalAltcraft) -> None:
+    with mock.patch.dict(os.environ, {"ALTCRAFT_MAX_CHANGES": "0"}):
+        provider = configured_with(altcraft.url, **{"altcraft:maxChanges": "1"})
+    for campaign_id in (19, 21):
+        provider.delete(str(campaign_id), props(campaign_id, True, on_remove="deactivate"))
+    assert altcraft.admin.write_calls() == 2
 
 
 def test_update_writes_once_and_confirms(altcraft: LocalAltcraft) -> None:

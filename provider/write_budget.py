@@ -1,0 +1,51 @@
+"""The change limit (`altcraft:maxChanges`) as the provider process enforces it, on every command.
+
+The program refuses a run whose review counts more calls than the limit, before any is sent. But
+some commands never run the program, or run it without a say over what is sent: `pulumi destroy`
+deactivates every `on_remove: deactivate` campaign, `--run-program` or not, and a refresh is
+followed by whatever the engine decides. So the one process that sends writes keeps count too:
+a sequence of calls is reserved whole before its first call, and a reservation past the limit is
+refused (nothing of that sequence is sent). Where the program did not count first, the limit is a
+ceiling, not all-or-nothing: a `pulumi destroy` of 30 deactivations under a limit of 10 sends 10
+and refuses the other 20, because a provider sees one deletion at a time and never the total.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from provider.errors import UserFacingError
+
+
+class OverBudget(UserFacingError):
+    """A call refused because this run already sent as many calls as the limit allows."""
+
+
+class WriteBudget:
+    def __init__(self, limit: int, source: str) -> None:
+        self.limit = limit  # 0: no limit
+        self.source = source  # the setting that chose it, for the message
+        self._sent = 0
+        self._refused = 0
+        self._lock = threading.Lock()
+
+    @property
+    def sent(self) -> int:
+        return self._sent
+
+    def reserve(self, calls: int, what: str, methods: str) -> None:
+        """Count `calls` more calls for `what`, or raise OverBudget without counting any."""
+        with self._lock:
+            if not self.limit or self._sent + calls <= self.limit:
+                self._sent += calls
+                return
+            self._refused += 1
+            first = self._refused == 1
+        if not first:  # one full explanation per run; the others point to it
+            raise OverBudget(f"{what}: {methods} not sent: over the change limit (see the error that explains it)")
+        raise OverBudget(
+            f"{what}: {methods} not sent: this run has sent {self._sent} of the {self.limit} calls allowed "
+            f"({self.source}), and sends no more. Campaigns whose calls were refused stay as they are in Altcraft "
+            f"and in the state. If this is intended, allow more for one run: ALTCRAFT_MAX_CHANGES=<calls> with "
+            "the same command (0 means no limit), or change altcraft:maxChanges for the stack."
+        )

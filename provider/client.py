@@ -41,6 +41,8 @@ MAX_LISTED_CAMPAIGNS = 1_000_000
 # How long a write that got no answer may still land, and how often its landing is looked for.
 DEFAULT_WRITE_SETTLE_S = 60.0
 LANDING_POLL_S = 1.0
+# A host name that does not resolve is looked up once more after this long, then reported.
+HOST_LOOKUP_RETRY_S = 1.0
 # Answers that may come after the write took effect (the gateway gave up waiting, the server failed midway).
 MAY_HAVE_LANDED_STATUS = frozenset({500, 502, 504})
 
@@ -158,10 +160,22 @@ def normalize_base_url(url: str) -> str:
     the same API root."""
     url = url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
-        raise ValueError(f"Altcraft URL must start with http:// or https://, got {url!r}")
+        raise ValueError(f"Altcraft URL must start with http:// or https://, got {without_password(url)!r}")
     if url.endswith(API_PREFIX):
         return url
     return url.removesuffix("/api") + API_PREFIX
+
+
+def url_password_part(url: str) -> str | None:
+    """The "user:password@" of a URL, as written in it; None when the URL carries no password."""
+    userinfo, at, _host = urlsplit(url).netloc.rpartition("@")
+    return f"{userinfo}@" if at and ":" in userinfo else None
+
+
+def without_password(text: str, url: str | None = None) -> str:
+    """`text` with the password of `url` (default: `text` itself is the URL) shown as ***."""
+    userinfo = url_password_part(text if url is None else url)
+    return text.replace(userinfo, f"{userinfo.partition(':')[0]}:***@") if userinfo else text
 
 
 class AltcraftClient:
@@ -368,9 +382,7 @@ class AltcraftClient:
         about = f"scampaigns/{method}" + (f" for campaign {campaign_id}" if campaign_id is not None else "")
         connect_s, deadline_s = self._timeout
         try:
-            answer = transport.post_json(
-                self._session, url, {"token": self._token, **payload}, connect_timeout=connect_s, deadline_s=deadline_s
-            )
+            answer = self._post(url, {"token": self._token, **payload}, connect_s, deadline_s)
         except transport.DeadlineExceeded:
             message = (
                 f"Altcraft at {self.base_url} did not answer {about} within {deadline_s:g}s "
@@ -382,6 +394,12 @@ class AltcraftClient:
             raise MalformedResponse(message) from None
         except requests.exceptions.SSLError as exc:
             host = urlsplit(self.base_url).hostname
+            if _not_tls(exc):
+                raise Refused(
+                    f"{urlsplit(self.base_url).netloc} does not speak TLS: it answered the https:// handshake with "
+                    "something else, most often plain HTTP. If Altcraft serves plain HTTP there, write http:// in "
+                    "altcraft:url (or ALTCRAFT_URL); else use the port it serves HTTPS on"
+                ) from None
             message = (
                 f"cannot verify the TLS certificate of {host} ({_tls_reason(exc)}). If your Altcraft uses a "
                 "private certificate authority, set REQUESTS_CA_BUNDLE to its CA certificate file (PEM)"
@@ -391,6 +409,13 @@ class AltcraftClient:
             message = f"cannot reach Altcraft at {self.base_url} ({about}): no connection within {connect_s:g}s"
             raise TransientFailure(TransportError(message, transient=True)) from None
         except (requests.RequestException, OSError) as exc:
+            if _unresolvable(exc):  # a wrong host name does not start to resolve within a retry budget
+                host = urlsplit(self.base_url).hostname
+                message = (
+                    f"cannot reach Altcraft at {self.base_url}: the host name {host!r} does not resolve (DNS). "
+                    "Check altcraft:url (or ALTCRAFT_URL)"
+                )
+                raise TransportError(message, transient=True) from None
             message = f"cannot reach Altcraft at {self.base_url} ({about}): {_network_reason(exc)}"
             error = TransportError(message, transient=True)
             raise TransientFailure(error, may_have_landed=not _never_sent(exc)) from None
@@ -402,6 +427,18 @@ class AltcraftClient:
                 "address Altcraft answers on itself"
             )
         return self._unwrap(answer, about, campaign_id)
+
+    def _post(self, url: str, body: dict[str, Any], connect_s: float, deadline_s: float) -> transport.Answer:
+        """One POST; a host name that does not resolve gets one more look, HOST_LOOKUP_RETRY_S later
+        (a resolver that just restarted), and no more: the retry budget is for outages, not typos."""
+        for second_look in (False, True):
+            try:
+                return transport.post_json(self._session, url, body, connect_timeout=connect_s, deadline_s=deadline_s)
+            except (requests.RequestException, OSError) as exc:
+                if second_look or not _unresolvable(exc):
+                    raise
+            self._retry.sleep(HOST_LOOKUP_RETRY_S)
+        raise AssertionError("unreachable")
 
     def _unwrap(self, answer: transport.Answer, about: str, campaign_id: int | None) -> Any:
         status = answer.status
@@ -452,6 +489,8 @@ class AltcraftClient:
         return AltcraftError(f"Altcraft refused {about} ({detail})", code=code, http_status=status)
 
     def redact(self, text: str) -> str:
+        """`text` without the token or the URL's password, wherever it came from."""
+        text = without_password(text, self.base_url)
         return text.replace(self._token, "***") if self._token else text
 
 
@@ -518,8 +557,21 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
             continue
         seen.add(id(current))
         yield current
-        pending += [c for c in (getattr(current, "reason", None), current.__cause__, current.__context__) if c]
+        linked = (getattr(current, "reason", None), current.__cause__, current.__context__)
+        pending += [c for c in linked if isinstance(c, BaseException)]  # an SSLError's reason is a str
         pending += [a for a in current.args if isinstance(a, BaseException)]
+
+
+def _unresolvable(error: BaseException) -> bool:
+    return any(isinstance(cause, socket.gaierror) for cause in _causes(error))
+
+
+# OpenSSL's words for a peer that answered the handshake with something that is not TLS.
+_NOT_TLS = ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "UNKNOWN_PROTOCOL")
+
+
+def _not_tls(error: BaseException) -> bool:
+    return any(getattr(cause, "reason", None) in _NOT_TLS for cause in _causes(error))
 
 
 def _network_reason(error: BaseException) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from provider.client import Campaign
 from provider.errors import UserFacingError
+from provider.names import difference, same_name
 from provider.schedule import Schedule, Target, format_time
 
 if TYPE_CHECKING:
@@ -132,12 +133,16 @@ def describe(campaign: Campaign) -> str:
 
 
 def check_name(desired: Desired, live: Campaign) -> None:
-    if desired.expected_name is not None and desired.expected_name != live.name:
-        raise CampaignError(
-            f"campaign {desired.campaign_id}: the campaigns file expects the name {desired.expected_name!r}, "
-            f"but in Altcraft it is {live.name!r}. Is the id a typo? Fix the id, or the name if the campaign "
-            "was renamed. Nothing was changed."
-        )
+    """The name guard (provider.names decides what counts as the same name)."""
+    if desired.expected_name is None or same_name(desired.expected_name, live.name):
+        return
+    alike = difference(desired.expected_name, live.name)
+    shown = f" (they only look alike: {alike})" if alike else ""
+    raise CampaignError(
+        f"campaign {desired.campaign_id}: the campaigns file expects the name {desired.expected_name!r}, "
+        f"but in Altcraft it is {live.name!r}{shown}. Is the id a typo? Fix the id, or the name if the campaign "
+        "was renamed. Nothing was changed."
+    )
 
 
 def satisfies(state: str, target: Target) -> bool:

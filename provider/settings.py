@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from provider.client import AltcraftClient, normalize_base_url
+from provider.client import AltcraftClient, normalize_base_url, url_password_part
 from provider.errors import UserFacingError
 from provider.retry import RetryPolicy
 
@@ -72,6 +72,12 @@ class Settings:
                 f"{TOKEN_KEY} is stored in plain text in Pulumi.<stack>.yaml. Encrypt it: run "
                 f"`pulumi config set --secret {TOKEN_KEY}` (it prompts for the value), or remove it with "
                 f"`pulumi config rm {TOKEN_KEY}` and export {TOKEN_ENV} instead"
+            )
+        if configured_url and url_password_part(configured_url) and is_secret is not None and not is_secret(URL_KEY):
+            raise SettingsError(
+                f"{URL_KEY} holds a password, stored in plain text in Pulumi.<stack>.yaml (and Pulumi copies plain "
+                f"config into the stack's state). Store it encrypted: run `pulumi config set --secret {URL_KEY}` "
+                f"(it prompts for the value), or remove it with `pulumi config rm {URL_KEY}` and export {URL_ENV} instead"
             )
         token = configured_token or _set_but_empty(TOKEN_ENV, environ.get(TOKEN_ENV), f"`export {TOKEN_ENV}=<token>`")
         if not url:

@@ -146,6 +146,13 @@ def _file_kind(mode: int) -> str | None:
 
 def parse_campaigns(raw: bytes, path: str) -> list[CampaignSpec]:
     text = _decode(raw, path)
+    try:
+        return _parse_text(text, path)
+    except RecursionError:  # composing, converting or validating a tree hundreds of levels deep
+        raise SpecError(path, [_too_deep(text)]) from None
+
+
+def _parse_text(text: str, path: str) -> list[CampaignSpec]:
     document = _compose(text, path)
     data, lines = _Converter(path).convert(document)
     problems = list(_schema_problems(data, lines))
@@ -159,6 +166,25 @@ def parse_campaigns(raw: bytes, path: str) -> list[CampaignSpec]:
     if problems:
         raise SpecError(path, problems)
     return specs
+
+
+# A campaigns file nests three levels (the root, the list, an entry); this much is a broken file.
+MAX_DEPTH = 32
+
+
+def _too_deep(text: str) -> Problem:
+    """Where the file first nests deeper than MAX_DEPTH; found on the event stream, which needs no recursion."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_NodeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                message = f"nested more than {MAX_DEPTH} levels deep (a campaigns file needs 3); is this the right file?"
+                return Problem(line, None, message)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return Problem(None, None, "nested too deeply to read")
 
 
 def _decode(raw: bytes, path: str) -> str:

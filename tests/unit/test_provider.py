@@ -150,8 +150,11 @@ def test_the_provider_sends_no_more_calls_than_max_changes(altcraft: LocalAltcra
     removal = {"on_remove": "deactivate"}
     provider.delete("19", props(19, True, **removal))
     provider.delete("21", props(21, True, **removal))
-    with pytest.raises(UserFacingError, match=r"campaign 18 \(Black Friday\): deactivate not sent: this run has sent 2 "
-                       r"of the 2 calls allowed \(altcraft:maxChanges\)"):
+    with pytest.raises(
+        UserFacingError,
+        match=r"campaign 18 \(Black Friday\): deactivate not sent: this run has sent 2 "
+        r"of the 2 calls allowed \(altcraft:maxChanges\)",
+    ):
         provider.delete("18", props(18, True, **removal))
     with pytest.raises(UserFacingError, match=r"^campaign 23 \(Welcome series\): deactivate not sent: over the change"):
         provider.delete("23", props(23, True, **removal))

@@ -567,7 +567,13 @@ def _unresolvable(error: BaseException) -> bool:
 
 
 # OpenSSL's words for a peer that answered the handshake with something that is not TLS.
-_NOT_TLS = ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "UNKNOWN_PROTOCOL")
+_NOT_TLS = (
+    "WRONG_VERSION_NUMBER",
+    "HTTP_REQUEST",
+    "RECORD_LAYER_FAILURE",
+    "PACKET_LENGTH_TOO_LONG",
+    "UNKNOWN_PROTOCOL",
+)
 
 
 def _not_tls(error: BaseException) -> bool:

@@ -77,7 +77,8 @@ class Settings:
             raise SettingsError(
                 f"{URL_KEY} holds a password, stored in plain text in Pulumi.<stack>.yaml (and Pulumi copies plain "
                 f"config into the stack's state). Store it encrypted: run `pulumi config set --secret {URL_KEY}` "
-                f"(it prompts for the value), or remove it with `pulumi config rm {URL_KEY}` and export {URL_ENV} instead"
+                f"(it prompts for the value), or remove it with `pulumi config rm {URL_KEY}` and export {URL_ENV} "
+                "instead"
             )
         token = configured_token or _set_but_empty(TOKEN_ENV, environ.get(TOKEN_ENV), f"`export {TOKEN_ENV}=<token>`")
         if not url:

@@ -180,8 +180,7 @@ def _too_deep(text: str) -> Problem:
             depth += 1
             if depth > MAX_DEPTH:
                 line = event.start_mark.line + 1 if event.start_mark else None
-                message = f"nested more than {MAX_DEPTH} levels deep (a campaigns file needs 3); is this the right file?"
-                return Problem(line, None, message)
+                return Problem(line, None, f"nested more than {MAX_DEPTH} levels deep (a campaigns file needs 3)")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return Problem(None, None, "nested too deeply to read")

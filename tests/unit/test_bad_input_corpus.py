@@ -21,7 +21,7 @@ EXPECTED = {
     "binary_junk.yaml": (1, "binary file"),
     "bom.yaml": (1, "byte-order mark"),
     "campaigns_not_a_list.yaml": (1, "'campaigns' must be a list"),
-    "deep_block_nesting.yaml": (35, "nested more than 32 levels deep"),
+    "deep_block_nesting.yaml": (35, "nested more than 32 levels deep (a campaigns file needs 3)"),
     "deep_flow_nesting.yaml": (4, "nested more than 32 levels deep"),
     "duplicate_ids.yaml": (6, "campaign 18: duplicate id (first on line 2)"),
     "duplicate_keys.yaml": (4, "duplicate key 'active' (first on line 3)"),

@@ -48,6 +48,10 @@ class Admin:
         """Schedule it in the "web UI": waiting until activate_at; later: deactivate_at, complete_at."""
         self._request("POST", f"campaigns/{campaign_id}/schedule", {"activate_at": activate_at, **later})
 
+    def break_id(self, campaign_id: int, shown_as: object) -> None:
+        """From now on the API shows this campaign with `shown_as` for its id (e.g. "2500")."""
+        self._request("POST", f"campaigns/{campaign_id}", {"id_on_the_wire": shown_as})
+
     def rename(self, campaign_id: int, name: str) -> None:
         self._request("POST", f"campaigns/{campaign_id}", {"name": name})
 

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from altcraft_local.faults import Fault, Faults
-from altcraft_local.store import OK_TEXT, STATES, ApiError, Store
+from altcraft_local.store import OK_TEXT, STATES, ApiError, Store, on_the_wire
 
 API_PREFIX = "/api/v1.1/scampaigns/"
 METHODS = ("get", "list", "activate", "completed", "deactivate", "get_status")
@@ -89,14 +89,13 @@ class AltcraftServer:
                 state = body.get("state")
                 if state is not None and state not in STATES:
                     raise ApiError(400, f"Incorrect state {state!r}")
-                visible = [c for c in store.list(from_id, limit, state) if _visible(store, token, c)]
-                return visible
+                return [on_the_wire(c) for c in store.list(from_id, limit, state) if _visible(store, token, c)]
             campaign_id = _int_param(body, "id")
             store.authorize(token, method)
             campaign = store.find(campaign_id)
             store.authorize(token, method, campaign)
             if method == "get":
-                return [campaign]
+                return [on_the_wire(campaign)]
             if method == "get_status":
                 return {"status": campaign["state"]}
             if method == "activate":

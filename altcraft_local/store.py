@@ -58,6 +58,18 @@ def parse_date(raw: Any, key: str) -> datetime | None:
 _EVENTS = (("activate_at", "active", ("waiting",)), ("deactivate_at", "inactive", ("active",)))
 
 
+# Kept with a campaign (never shown as such): the id the API shows for it instead of its own.
+WIRE_ID_KEY = "_id_on_the_wire"
+
+
+def on_the_wire(campaign: dict[str, Any]) -> dict[str, Any]:
+    """The campaign as the API shows it: as stored, unless a test broke its id on purpose."""
+    if WIRE_ID_KEY not in campaign:
+        return campaign
+    shown = {key: value for key, value in campaign.items() if key != WIRE_ID_KEY}
+    return {**shown, "id": campaign[WIRE_ID_KEY]}
+
+
 def full_campaign(seed: dict[str, Any]) -> dict[str, Any]:
     """A campaign object shaped like the docs' get/list example, from a short seed."""
     empty_ids = {key: {"ids": []} for key in ("workflows", "triggers", "broadcasts", "regulars", "abns", "placements")}
@@ -265,6 +277,9 @@ class Store:
                 self._set(campaign, changes["state"], user="web.ui")
             if "name" in changes:
                 campaign["name"] = str(changes["name"])
+                self.save()
+            if "id_on_the_wire" in changes:  # a fault: the API shows this object with a broken id
+                campaign[WIRE_ID_KEY] = changes["id_on_the_wire"]
                 self.save()
             return campaign
 

@@ -351,7 +351,9 @@ class AltcraftClient:
         with self._fatal_lock:
             fatal = self._fatal
         if fatal is not None:
-            raise type(fatal)(str(fatal), code=fatal.code, http_status=fatal.http_status, transient=fatal.transient)
+            again = type(fatal)(str(fatal), code=fatal.code, http_status=fatal.http_status, transient=fatal.transient)
+            again.repeated = True
+            raise again
 
     @contextlib.contextmanager
     def _remember_fatal(self) -> Iterator[None]:

@@ -64,7 +64,9 @@ class LiveView:
     def _listing(self) -> dict[int, Campaign | Unreadable]:
         with self._lock:
             if self._list_failed is not None:
-                raise ListingFailed(str(self._list_failed))
+                again = ListingFailed(str(self._list_failed))
+                again.repeated = True
+                raise again
             if self._campaigns is None and not self._list_refused:
                 try:
                     self._campaigns = index_listing(self._client.list_all())

@@ -39,6 +39,7 @@ from provider.client import (
 )
 from provider.client import Campaign as LiveCampaign
 from provider.deployment import desired_active_of, intent_of
+from provider.errors import UserFacingError
 from provider.live_view import ListingFailed, LiveView
 from provider.pickle_guard import restore_pickler
 from provider.reconcile import (
@@ -119,6 +120,7 @@ class CampaignProvider(ResourceProvider):
             if self._settings_error is not None:
                 # A fresh exception per call: threads must not share (and re-traceback) one instance.
                 error, self._settings_error = self._settings_error, SettingsError(UNUSABLE_SETTINGS_AGAIN)
+                error.repeated = error.args == (UNUSABLE_SETTINGS_AGAIN,)
                 raise error
             if self._client is None:
                 settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)
@@ -189,18 +191,27 @@ class CampaignProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             live = self.view().get(int(id_))
-        except NotFound:
-            # Not dropped from the state: "not found" is also what a token that lost access to the
-            # campaign's group for a moment hears, and a dropped record would come back as new and
-            # be activated, undoing an emergency stop kept with `drift: keep`.
-            raise CampaignError(_not_found_on_read(int(id_), props)) from None
-        except (BadToken, NoRights, TransportError, Refused, ListingFailed) as error:
-            raise type(error)(f"{error}{self._saved_settings_hint()}") from None
+        except UserFacingError as error:
+            if not error.repeated:
+                raise self._read_failure(int(id_), props, error) from None
+            # Reported once, by the read that met it first, which fails the refresh: the record is
+            # left exactly as it was, and an outage is one error, not one per campaign.
+            return ReadResult(id_=id_, outs=props)
         # Inputs as Altcraft has them now, so that drift shows as a diff against the program; the
         # outputs keep what the file asked for at the last deploy, which tells drift from change.
         as_live = _desired({**props, "campaign_id": live.id, "active": live.active})
         outs = {**_outputs(as_live, live), "desired_active": desired_active_of(props)}
         return ReadResult(id_=id_, outs=outs, inputs=_inputs(as_live))
+
+    def _read_failure(self, campaign_id: int, props: dict[str, Any], error: UserFacingError) -> UserFacingError:
+        if isinstance(error, NotFound):
+            # Not dropped from the state: "not found" is also what a token that lost access to the
+            # campaign's group for a moment hears, and a dropped record would come back as new and
+            # be activated, undoing an emergency stop kept with `drift: keep`.
+            return CampaignError(_not_found_on_read(campaign_id, props))
+        if isinstance(error, BadToken | NoRights | TransportError | Refused | ListingFailed):
+            return type(error)(f"{error}{self._saved_settings_hint()}")
+        return error
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = _desired(news)

@@ -14,6 +14,7 @@ from tooling.pulumi_cli import Workspace, new_workspace
 from tooling.pulumi_env import REPO_ROOT
 
 PACK = str(REPO_ROOT / "policies")
+CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
 
 
 def stack_named(name: str, tmp_path: Path, altcraft: LocalAltcraft) -> Workspace:
@@ -58,24 +59,34 @@ def test_a_compliant_production_stack_passes_and_a_small_change_draws_no_warning
     assert "deactivate-at-most-a-tenth" not in preview.stdout, preview.stdout
 
 
-def test_a_production_campaign_without_a_name_guard_is_refused_with_no_write(
+def test_a_production_campaign_without_a_name_guard_is_refused_on_every_path_with_no_write(
     tmp_path: Path, altcraft: LocalAltcraft
 ) -> None:
     seed(altcraft)
     ws = stack_named("production", tmp_path, altcraft)
-    ws.write("campaigns.yaml", campaigns(guarded=False, off=range(1000, 1001)))
+    # Nine guarded entries turned off, one without a name guard. The pack's resource policy fails
+    # only that resource, and under --skip-preview the engine ran the other nine deactivations
+    # before it: the program refuses the whole file first, on every command that runs it.
+    unguarded = campaigns(guarded=True, off=range(1000, 1009)).replace("id: 1009, name: Campaign 1009", "id: 1009")
+    ws.write("campaigns.yaml", unguarded)
+    target = f"urn:pulumi:production::altcraft-campaigns::{CAMPAIGN_TYPE}::campaign-1000"
     for result in (
         ws.run("preview", "--policy-pack", PACK, check=False),
-        ws.run("up", "--yes", "--policy-pack", PACK, check=False),
+        ws.run("up", "--yes", "--skip-preview", "--policy-pack", PACK, check=False),
+        ws.run("up", "--yes", "--skip-preview", "--target", target, check=False),
     ):
         assert result.returncode != 0
-        assert "[mandatory]  campaigns-need-a-name-guard" in result.stdout, result.stdout
-        assert "campaign 1000 has no name guard" in result.stdout
+        assert (
+            "campaigns.yaml:11: campaign 1009: has no name guard: stack production requires `name:`" in result.stdout
+        ), result.stdout
+        assert "altcraft:requireNameGuards (default: on for stacks named prod*)" in result.stdout
     assert altcraft.admin.write_calls() == 0
 
-    staging = stack_named("staging", tmp_path / "staging", altcraft)  # the rule is for production stacks
+    staging = stack_named("staging", tmp_path / "staging", altcraft)  # the default is for production stacks
     staging.write("campaigns.yaml", campaigns(guarded=False, off=range(0)))
     staging.run("preview", "--policy-pack", PACK)
+    staging.set_config("altcraft:requireNameGuards", "true")  # and any stack can ask for it
+    assert "requires `name:`" in staging.run("preview", check=False).stdout
 
 
 def test_turning_off_more_than_a_tenth_is_an_advisory_warning(tmp_path: Path, altcraft: LocalAltcraft) -> None:

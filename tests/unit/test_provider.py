@@ -204,12 +204,16 @@ def test_missing_settings_say_what_to_set_once() -> None:
     with mock.patch.dict(os.environ, {}, clear=True):
         provider.configure(ConfigureRequest(Config({}, project_name="altcraft-campaigns")))
     stored = {**props(18, False), "state": "inactive", "name": "Black Friday"}
-    # A refresh reads every campaign: the first says what to set, the others point to it.
+    # A refresh reads every campaign: the first says what to set (and fails the refresh), the others
+    # leave their records as they are instead of repeating it once per campaign.
     with pytest.raises(SettingsError, match="pulumi config set altcraft:url"):
         provider.read("18", stored)
     for _ in range(3):
-        with pytest.raises(SettingsError, match=r"^not read: the Altcraft settings are unusable"):
-            provider.read("18", stored)
+        unchanged = provider.read("18", stored)
+        assert unchanged.id == "18" and unchanged.outs == stored and unchanged.inputs is None
+    # A write is never skipped that way: it fails, pointing to the first error.
+    with pytest.raises(SettingsError, match=r"^not read: the Altcraft settings are unusable"):
+        provider.update("18", stored, props(18, True))
 
 
 def test_expected_failures_reach_the_cli_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:

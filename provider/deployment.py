@@ -21,15 +21,25 @@ READ_STACK_RESOURCE_OUTPUTS = "pulumi:pulumi:readStackResourceOutputs"
 DYNAMIC_PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 
 
+def this_stack() -> str:
+    """This stack's fully qualified name, org/project/stack. Call only from a Pulumi program."""
+    import pulumi
+
+    return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
+
+
 def last_checkpoint() -> dict[str, Any]:
-    """Every resource of this stack's latest checkpoint: {urn: {"type": ..., "outputs": {...}}}.
+    """Every resource of this stack's latest checkpoint: {urn: {"type": ..., "outputs": {...}}}."""
+    return stack_resources(this_stack())
+
+
+def stack_resources(stack: str) -> dict[str, Any]:
+    """Every resource of a stack's latest checkpoint, by its fully qualified name (org/project/stack).
 
     Call only from a Pulumi program. Secrets arrive decrypted: keep them in memory.
     """
-    import pulumi
     from pulumi.runtime import invoke
 
-    stack = f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
     result = invoke(READ_STACK_RESOURCE_OUTPUTS, {"stackName": stack})
     return (result.value or {}).get("outputs") or {}
 

@@ -18,7 +18,7 @@ import pulumi
 from pulumi.runtime.config import is_config_secret
 
 from provider.clock import ClockError, trusted_now
-from provider.deployment import campaigns_in, last_checkpoint, saved_provider_config
+from provider.deployment import campaigns_in, last_checkpoint, saved_provider_config, stack_resources, this_stack
 from provider.errors import UserFacingError
 from provider.live_view import LiveView
 from provider.reconcile import Desired, satisfies
@@ -33,6 +33,7 @@ from provider.settings import (
     max_clock_skew,
     name_guards_required,
 )
+from provider.siblings import SIBLING_STACKS_KEY, claims, conflicts, id_ranges, sibling_stacks
 from provider.spec import CampaignSpec, SpecError, load_campaigns, missing_name_guards
 
 CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
@@ -49,6 +50,10 @@ def run() -> None:
         unguarded = missing_name_guards(specs, pulumi.get_stack(), guard_source) if guarded else []
         if unguarded:  # a mandatory rule, all or nothing: no entry of the file is applied
             raise SpecError(path, unguarded)
+        siblings = sibling_stacks(stack_config(SIBLING_STACKS_KEY), this_stack())
+        taken = conflicts(specs, claims(siblings, stack_resources), this_stack()) if siblings else []
+        if taken:  # before any call to Altcraft: neither stack may flip the other's campaign
+            raise SpecError(path, taken)
         client = settings.client()
         checkpoint = last_checkpoint()
         view = LiveView(client)
@@ -146,6 +151,7 @@ def stack_summary(desired: list[Desired], campaigns: list[Campaign]) -> dict[str
     states = pulumi.Output.all(*[campaign.state for campaign in campaigns])
     return {
         "managed": len(desired),
+        "ids": id_ranges(entry.campaign_id for entry in desired),  # what a sibling stack reads (provider.siblings)
         "states": states.apply(lambda known: dict(sorted(Counter(known).items()))),
         "not_in_desired_state": states.apply(lambda known: not_in_desired_state(desired, known)),
     }

@@ -44,6 +44,7 @@ def test_first_preview_writes_nothing_up_writes_exactly_what_is_needed(
     summary = stack.outputs()["campaigns"]
     assert summary == {
         "managed": 5,
+        "ids": "18-19,21-22,30",
         "states": {"active": 2, "completed": 1, "inactive": 1, "waiting": 1},
         "not_in_desired_state": {},
     }

@@ -12,11 +12,12 @@ VENV_STAMP := $(VENV)/.installed
 POLICY_VENV := policies/venv
 POLICY_STAMP := $(POLICY_VENV)/.installed
 
-.PHONY: help setup venv cli demo bench test unit e2e lint format clean
+.PHONY: help setup venv cli demo bench bench-shared test unit e2e lint format clean
 
 help:
 	@echo "make setup   install .venv (Python deps) and .tools/bin (Pulumi CLI $$(. ./pulumi-version.env; echo v$$PULUMI_VERSION))"
 	@echo "make demo    a local Altcraft stand-in, then pulumi preview --diff and pulumi up of campaigns.yaml"
+	@echo "make bench-shared  one stack of 6,000 campaigns vs three sibling stacks of 2,000 in parallel"
 	@echo "make bench   speed, API calls, state size, memory vs the engine's floor (N=10,100 for a quick run)"
 	@echo "make test    setup, lint, then every test (unit and end-to-end with the real CLI)"
 	@echo "make lint    ruff check and format check, actionlint on examples/ci"
@@ -52,6 +53,10 @@ demo: setup
 N ?= 10,100,1000,5000
 bench: setup
 	$(PY) -m bench.run --n $(N)
+
+# One account as one stack of 6,000 campaigns vs three sibling stacks of 2,000 in parallel.
+bench-shared: setup
+	$(PY) -m bench.shared_account
 
 test: setup lint
 	$(PY) -m pytest

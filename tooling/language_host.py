@@ -96,11 +96,30 @@ class Proxy(grpc.GenericRpcHandler):
         )
 
 
+class HostWatch:
+    """Why the real host ended, once it has: the CLI must get a reason, not an empty "1 error"."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+
+    def ended(self, returncode: int) -> None:
+        how = f"killed by signal {-returncode}" if returncode < 0 else f"exited with code {returncode}"
+        self.reason = f"the Python language host behind tooling/language_host.py {how} during the run"
+        print(f"error: {self.reason}", file=sys.stderr, flush=True)
+
+    def details(self, error: grpc.RpcError) -> str:
+        said = error.details() or f"{error.code().name} with no message"
+        return f"{said} ({self.reason})" if self.reason else said
+
+
+HOST = HostWatch()
+
+
 def _forward(call: Any, request: bytes, context: grpc.ServicerContext) -> bytes:
     try:
         return call(request, metadata=context.invocation_metadata())
     except grpc.RpcError as error:
-        context.abort(error.code(), error.details() or "")
+        context.abort(error.code(), HOST.details(error))
         raise  # unreachable: abort raises
 
 
@@ -108,7 +127,7 @@ def _forward_stream(call: Any, request: bytes, context: grpc.ServicerContext) ->
     try:
         yield from call(request, metadata=context.invocation_metadata())
     except grpc.RpcError as error:
-        context.abort(error.code(), error.details() or "")
+        context.abort(error.code(), HOST.details(error))
 
 
 def run_plugin(request: language_pb2.RunPluginRequest, context: grpc.ServicerContext) -> Iterator[Any]:
@@ -203,6 +222,16 @@ def _pump(pipe: Any, stream: str, chunks: queue.Queue[tuple[str, bytes] | None])
     chunks.put(None)
 
 
+def _end_with_parent() -> None:
+    """In the host's process, before it runs: the kernel sends it SIGTERM when the proxy dies, however
+    it dies. The CLI kills its language host outright on some failures (a wrong config passphrase);
+    without this the real host was left running, one more per run."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def python_for(directory: Path, virtualenv: Any) -> str:
     """The interpreter for a program or plugin in `directory`, as the current host chooses it."""
     if isinstance(virtualenv, str) and virtualenv:
@@ -235,7 +264,9 @@ def main(argv: list[str] | None = None) -> None:
     venv = project_virtualenv(Path.cwd())
     if venv and not os.environ.get("PULUMI_PYTHON_CMD"):  # an explicit interpreter wins, as upstream
         flags = ["-virtualenv", venv]
-    host = subprocess.Popen([ours.host, *flags, *host_args], stdout=subprocess.PIPE, text=True)
+    host = subprocess.Popen(
+        [ours.host, *flags, *host_args], stdout=subprocess.PIPE, text=True, preexec_fn=_end_with_parent
+    )
     assert host.stdout is not None
     port_line = host.stdout.readline().strip()
     if not port_line.isdigit():
@@ -250,13 +281,23 @@ def main(argv: list[str] | None = None) -> None:
     server.start()
     print(port, flush=True)
 
+    stopping = threading.Event()
+
     def stop(*_args: object) -> None:
+        stopping.set()
         host.terminate()
         server.stop(grace=1)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    threading.Thread(target=lambda: (host.wait(), server.stop(grace=1)), daemon=True).start()  # host gone: so are we
+
+    def host_gone() -> None:  # the host gone: say why, let the failed calls carry that, then stop too
+        returncode = host.wait()
+        if not stopping.is_set():
+            HOST.ended(returncode)
+        server.stop(grace=1)
+
+    threading.Thread(target=host_gone, daemon=True).start()
     server.wait_for_termination()
     try:
         host.wait(timeout=5)

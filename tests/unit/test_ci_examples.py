@@ -51,3 +51,16 @@ def test_every_job_installs_the_official_cli_at_the_pinned_version_not_a_go_buil
             pin = next(step for step in steps if step.get("id") == "pin")
             assert "pulumi-version.env" in pin["run"]
             assert uses.index(install["uses"]) < next(i for i, s in enumerate(steps) if "pulumi " in s.get("run", ""))
+
+
+def test_the_shard_matrix_previews_and_deploys_every_stack_in_parallel_without_cancelling_the_others() -> None:
+    job = workflow("campaigns-shards.yml")["jobs"]["shard"]
+    stacks = [entry["stack"] for entry in job["strategy"]["matrix"]["include"]]
+    assert len(stacks) == len(set(stacks)) >= 3
+    assert job["strategy"]["fail-fast"] is False and job["concurrency"] == "campaigns-${{ matrix.stack }}"
+    steps = {step.get("name"): step for step in job["steps"]}
+    assert (
+        "pulumi preview" in steps["Preview"]["run"] and steps["Preview"]["if"] == "github.event_name == 'pull_request'"
+    )
+    assert "pulumi up" in steps["Deploy"]["run"] and steps["Deploy"]["if"] == "github.event_name == 'push'"
+    assert "matrix.token" in job["env"]["ALTCRAFT_TOKEN"]  # each shard its own token

@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent import futures
 from pathlib import Path
@@ -55,6 +56,7 @@ _STREAMING = {
     if method.server_streaming
 }
 _MAX_MESSAGE = 400 * 1024 * 1024  # the CLI's own limit for plugin messages
+HOST_EXIT_GRACE_S = 1.0
 
 
 def _identity(data: bytes) -> bytes:
@@ -100,16 +102,25 @@ class HostWatch:
     """Why the real host ended, once it has: the CLI must get a reason, not an empty "1 error"."""
 
     def __init__(self) -> None:
-        self.reason: str | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self.stopping = threading.Event()  # the CLI asked us to stop: the host's end is no failure
 
-    def ended(self, returncode: int) -> None:
+    def reason(self) -> str | None:
+        returncode = self.process.poll() if self.process is not None else None
+        if returncode is None or self.stopping.is_set():
+            return None
         how = f"killed by signal {-returncode}" if returncode < 0 else f"exited with code {returncode}"
-        self.reason = f"the Python language host behind tooling/language_host.py {how} during the run"
-        print(f"error: {self.reason}", file=sys.stderr, flush=True)
+        return f"the Python language host behind tooling/language_host.py {how} during the run"
 
     def details(self, error: grpc.RpcError) -> str:
+        """The failed call's own words, and the host's end when that is why (a dead host's calls
+        fail a moment before its exit is seen: it is waited for, briefly)."""
+        deadline = time.monotonic() + HOST_EXIT_GRACE_S
+        while self.reason() is None and self.process is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
         said = error.details() or f"{error.code().name} with no message"
-        return f"{said} ({self.reason})" if self.reason else said
+        reason = self.reason()
+        return f"{said} ({reason})" if reason else said
 
 
 HOST = HostWatch()
@@ -281,20 +292,21 @@ def main(argv: list[str] | None = None) -> None:
     server.start()
     print(port, flush=True)
 
-    stopping = threading.Event()
+    HOST.process = host
 
     def stop(*_args: object) -> None:
-        stopping.set()
+        HOST.stopping.set()
         host.terminate()
         server.stop(grace=1)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
-    def host_gone() -> None:  # the host gone: say why, let the failed calls carry that, then stop too
-        returncode = host.wait()
-        if not stopping.is_set():
-            HOST.ended(returncode)
+    def host_gone() -> None:  # the host gone: say why (the CLI shows our stderr), then stop too
+        host.wait()
+        reason = HOST.reason()
+        if reason:
+            print(f"error: {reason}", file=sys.stderr, flush=True)
         server.stop(grace=1)
 
     threading.Thread(target=host_gone, daemon=True).start()

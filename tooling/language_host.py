@@ -57,6 +57,9 @@ _STREAMING = {
 }
 _MAX_MESSAGE = 400 * 1024 * 1024  # the CLI's own limit for plugin messages
 HOST_EXIT_GRACE_S = 1.0
+# How a call to a host that died fails. Not UNIMPLEMENTED and the like: the CLI probes the old host
+# with calls it does not know on every run, and those must not wait.
+_CONNECTION_LOST = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.UNKNOWN, grpc.StatusCode.CANCELLED})
 
 
 def _identity(data: bytes) -> bytes:
@@ -115,6 +118,8 @@ class HostWatch:
     def details(self, error: grpc.RpcError) -> str:
         """The failed call's own words, and the host's end when that is why (a dead host's calls
         fail a moment before its exit is seen: it is waited for, briefly)."""
+        if error.code() not in _CONNECTION_LOST:
+            return error.details() or f"{error.code().name} with no message"  # the host's own answer
         deadline = time.monotonic() + HOST_EXIT_GRACE_S
         while self.reason() is None and self.process is not None and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -145,15 +145,18 @@ def _signed(offset: timedelta) -> str:
 
 
 def _span(span: timedelta) -> str:
-    """A duration in the largest units that say it: `11 d 0 h`, `4 h 0 min`, `7 min 3 s`, `42 s`."""
+    """A duration in the largest units that say it: `11 d 0 h`, `4 h 0 min`, `7 min 3 s`, `42 s`.
+
+    Rounded to its smaller unit, not cut: a Date header counts whole seconds, so a clock 6 hours
+    ahead reads as 5 h 59 min 59.6 s, which is "6 h 0 min", not "5 h 59 min".
+    """
     seconds = round(abs(span).total_seconds())
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes, seconds = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min {seconds} s"
+    if seconds >= 86_400:
+        hours = round(seconds / 3_600)
+        return f"{hours // 24} d {hours % 24} h"
+    if seconds >= 3_600:
+        minutes = round(seconds / 60)
+        return f"{minutes // 60} h {minutes % 60} min"
+    if seconds >= 60:
+        return f"{seconds // 60} min {seconds % 60} s"
     return f"{seconds} s"

@@ -103,3 +103,12 @@ def test_the_bound_is_a_guard_the_environment_overrides_for_one_run() -> None:
     for raw in ("0", "-5", "3601", "soon", "1.5"):
         with pytest.raises(SettingsError, match="must be a whole number of seconds from 1 to 3600"):
             max_clock_skew(lambda _k, raw=raw: raw, {})
+
+
+def test_a_span_read_from_whole_second_dates_rounds_to_its_smaller_unit() -> None:
+    from provider.clock import _span
+
+    # A Date header counts whole seconds: six hours ahead can read as 5 h 59 min 59.4 s.
+    assert _span(timedelta(hours=6) - timedelta(seconds=0.6)) == "6 h 0 min"
+    assert _span(timedelta(days=11) - timedelta(seconds=0.6)) == "11 d 0 h"
+    assert _span(timedelta(minutes=7, seconds=3)) == "7 min 3 s"

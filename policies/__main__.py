@@ -3,7 +3,9 @@
     pulumi preview --policy-pack policies/        (and pulumi up --policy-pack policies/)
 
 - campaigns-need-a-name-guard (mandatory): in a stack whose name starts with `prod`, every campaign
-  entry has a `name` guard, so a mistyped id cannot switch off some other campaign.
+  entry has a `name` guard, so a mistyped id cannot switch off some other campaign. The program
+  enforces the same rule first, for the whole file (`altcraft:requireNameGuards`): a resource
+  policy fails only its own resource, and under `up --skip-preview` the others' calls are sent.
 - deactivate-at-most-a-tenth (advisory): a single update deactivates at most 10% of the managed
   campaigns; more is reported as a warning for the reviewer.
 

@@ -433,14 +433,13 @@ class AltcraftClient:
     def _post(self, url: str, body: dict[str, Any], connect_s: float, deadline_s: float) -> transport.Answer:
         """One POST; a host name that does not resolve gets one more look, HOST_LOOKUP_RETRY_S later
         (a resolver that just restarted), and no more: the retry budget is for outages, not typos."""
-        for second_look in (False, True):
-            try:
-                return transport.post_json(self._session, url, body, connect_timeout=connect_s, deadline_s=deadline_s)
-            except (requests.RequestException, OSError) as exc:
-                if second_look or not _unresolvable(exc):
-                    raise
-            self._retry.sleep(HOST_LOOKUP_RETRY_S)
-        raise AssertionError("unreachable")
+        try:
+            return transport.post_json(self._session, url, body, connect_timeout=connect_s, deadline_s=deadline_s)
+        except (requests.RequestException, OSError) as exc:
+            if not _unresolvable(exc):
+                raise
+        self._retry.sleep(HOST_LOOKUP_RETRY_S)
+        return transport.post_json(self._session, url, body, connect_timeout=connect_s, deadline_s=deadline_s)
 
     def _unwrap(self, answer: transport.Answer, about: str, campaign_id: int | None) -> Any:
         status = answer.status

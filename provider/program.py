@@ -50,8 +50,9 @@ def run() -> None:
         unguarded = missing_name_guards(specs, pulumi.get_stack(), guard_source) if guarded else []
         if unguarded:  # a mandatory rule, all or nothing: no entry of the file is applied
             raise SpecError(path, unguarded)
-        siblings = sibling_stacks(stack_config(SIBLING_STACKS_KEY), this_stack())
-        taken = conflicts(specs, claims(siblings, stack_resources), this_stack()) if siblings else []
+        stack = this_stack()
+        siblings = sibling_stacks(stack_config(SIBLING_STACKS_KEY), stack)
+        taken = conflicts(specs, claims(siblings, stack_resources), stack) if siblings else []
         if taken:  # before any call to Altcraft: neither stack may flip the other's campaign
             raise SpecError(path, taken)
         client = settings.client()

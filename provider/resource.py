@@ -119,8 +119,9 @@ class CampaignProvider(ResourceProvider):
         with self._lock:
             if self._settings_error is not None:
                 # A fresh exception per call: threads must not share (and re-traceback) one instance.
-                error, self._settings_error = self._settings_error, SettingsError(UNUSABLE_SETTINGS_AGAIN)
-                error.repeated = error.args == (UNUSABLE_SETTINGS_AGAIN,)
+                again = SettingsError(UNUSABLE_SETTINGS_AGAIN)
+                again.repeated = True
+                error, self._settings_error = self._settings_error, again
                 raise error
             if self._client is None:
                 settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)

@@ -19,12 +19,12 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from provider.deployment import campaigns_in
 from provider.errors import UserFacingError
 from provider.spec import CampaignSpec, Problem
 
 SIBLING_STACKS_KEY = "altcraft:siblingStacks"
 STACK_TYPE = "pulumi:pulumi:Stack"
-CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
 # The stack output that names the campaigns a stack manages, and its key for the id ranges.
 SUMMARY_OUTPUT, IDS_KEY = "campaigns", "ids"
 
@@ -91,12 +91,7 @@ def claimed_by(stack: str, resources: Mapping[str, Any]) -> set[int]:
                     return parse_id_ranges(summary[IDS_KEY])
                 except ValueError:
                     raise SiblingError(f"stack {stack}: its output campaigns.ids is not a list of id ranges") from None
-    ids = set()
-    for resource in resources.values():
-        campaign_id = (resource.get("outputs") or {}).get("campaign_id")
-        if resource.get("type") == CAMPAIGN_TYPE and isinstance(campaign_id, int | float):
-            ids.add(int(campaign_id))
-    return ids
+    return set(campaigns_in(resources))
 
 
 def claims(siblings: list[str], read_stack: Callable[[str], Mapping[str, Any]]) -> dict[int, str]:

@@ -68,7 +68,7 @@ def run() -> None:
                 client.clock.reading(), timedelta(seconds=skew_s), skew_source, client.redact(settings.url)
             )
 
-        found = review(specs, view.get, campaigns_in(checkpoint), clock)
+        found = review(specs, view.get, campaigns_in(checkpoint), clock, removed_at=specs.line)
         clock()  # again: every answer of the review, not only those before it first read the time
     except ClockError as error:
         fail(clock_failure(error, path, timed))

@@ -199,8 +199,11 @@ def review(
     lookup: Callable[[int], Campaign],
     deployed: Mapping[int, Deployed],
     clock: Callable[[], datetime],
+    removed_at: int | None = None,
 ) -> Review:
     """Every write `pulumi up` would send now and every entry it could not honour.
+
+    `removed_at`: the file line a problem with a removed entry points to (the campaigns list's).
 
     `lookup` raises NotFound for an id Altcraft does not have; any other failure to read Altcraft
     (a rejected token, an outage) propagates: it is not a problem of one entry. `clock` is read
@@ -243,17 +246,29 @@ def review(
             kept.append(Kept(live.id, live.name, live.state, spec.active))
     for campaign_id in sorted(deployed.keys() - in_file):
         record = deployed[campaign_id]
-        if record.protect:
-            continue  # the engine refuses the removal with its own message; nothing is sent
         try:
             live = lookup(campaign_id)
         except NotFound:
-            continue  # gone from Altcraft: removing the entry sends nothing
+            live = None  # gone from Altcraft: removing the entry sends nothing
+        if record.protect:  # before the engine refuses the delete, with the way out and a line
+            problems.append(Problem(removed_at, None, protected_removal(campaign_id, live.name if live else "")))
+            continue
+        if live is None:
+            continue
         steps = plan_removal(record.on_remove, live, scheduled=bool(record.intent.schedule))
         if steps is not None:
             writes.append(_write(live, steps, "remove", Schedule()))
     writes.sort(key=lambda w: w.campaign_id)
     return Review(writes, problems, kept, desired_all, notes, now or clock(), launches)
+
+
+def protected_removal(campaign_id: int, name: str) -> str:
+    """Why a protected campaign cannot leave the file in one step, and the two steps that retire it."""
+    return (
+        f"{_who(campaign_id, name)} is no longer in the file, but it is protected (`protect: true` at the last "
+        "deploy), so it cannot be released. To retire it: first put the entry back with `protect: false` and "
+        "deploy that; then remove the entry. Nothing was sent"
+    )
 
 
 LAUNCH_ON_ALTCRAFT_DATES = (

@@ -76,6 +76,15 @@ class Problem:
         return f"{where}:{who} {self.message}"
 
 
+class CampaignList(list[CampaignSpec]):
+    """The file's entries in file order, and the line its `campaigns` list starts on (what a
+    problem with an entry no longer in the file points to)."""
+
+    def __init__(self, specs: list[CampaignSpec], line: int | None = None) -> None:
+        super().__init__(specs)
+        self.line = line
+
+
 class SpecError(UserFacingError):
     """The campaigns file is unusable; the message lists every problem with file and line."""
 
@@ -92,7 +101,7 @@ class SpecError(UserFacingError):
         super().__init__(text)
 
 
-def load_campaigns(path: str | Path, chosen_by: str | None = None) -> list[CampaignSpec]:
+def load_campaigns(path: str | Path, chosen_by: str | None = None) -> CampaignList:
     """Read and validate a campaigns file; raises SpecError naming file, line and campaign.
 
     `chosen_by` says which setting named the file, for the message when it is missing.
@@ -144,7 +153,7 @@ def _file_kind(mode: int) -> str | None:
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
-def parse_campaigns(raw: bytes, path: str) -> list[CampaignSpec]:
+def parse_campaigns(raw: bytes, path: str) -> CampaignList:
     text = _decode(raw, path)
     try:
         return _parse_text(text, path)
@@ -152,7 +161,7 @@ def parse_campaigns(raw: bytes, path: str) -> list[CampaignSpec]:
         raise SpecError(path, [_too_deep(text)]) from None
 
 
-def _parse_text(text: str, path: str) -> list[CampaignSpec]:
+def _parse_text(text: str, path: str) -> CampaignList:
     document = _compose(text, path)
     data, lines = _Converter(path).convert(document)
     problems = list(_schema_problems(data, lines))
@@ -165,7 +174,7 @@ def _parse_text(text: str, path: str) -> list[CampaignSpec]:
     problems = list(_duplicate_ids(specs))
     if problems:
         raise SpecError(path, problems)
-    return specs
+    return CampaignList(specs, lines.get(("campaigns",)))
 
 
 # A campaigns file nests three levels (the root, the list, an entry); this much is a broken file.

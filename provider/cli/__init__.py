@@ -2,7 +2,7 @@
 
   check    validate a campaigns file without Altcraft (no URL, no token, no network)
   export   write a campaigns file for the campaigns that exist in Altcraft now (onboarding)
-  summary  turn `pulumi preview --json` into the reviewers' table
+  summary  turn `pulumi preview --json` into the pull-request comment (or JSON for bots)
 
 Thin over the provider's own modules: `check` runs the program's loader, `export` the provider's
 client, `summary` reads the lines the program's review writes.
@@ -11,14 +11,15 @@ client, `summary` reads the lines the program's review writes.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
-from provider.cli import export, summary
+from provider.cli import comment, export, summary
 from provider.cli.check import check
+from provider.cli.preview_output import STREAMING_ENV, read_preview
 from provider.cli.stack import Project, connect
 from provider.client import STATES
 from provider.errors import UserFacingError
@@ -77,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog=PROG, description=__doc__.split("\n\n")[0], epilog=settings_help(), formatter_class=formatter
     )
+    top.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     in_project = argparse.ArgumentParser(add_help=False)
     in_project.add_argument(
         "--project", default=".", metavar="DIR", help="the campaigns project (with Pulumi.yaml); default: here"
@@ -111,11 +113,17 @@ def parser() -> argparse.ArgumentParser:
 
     summarizing = commands.add_parser(
         "summary", help="summarize `pulumi preview --json` for reviewers",
-        description="Turn `pulumi preview --json` (a file, or standard input) into campaign, change, from, to "
-        "and why, drift set apart from the file's own changes. Reads no stack and calls no one.",
+        description="Turn `pulumi preview --json` (a file, or standard input) into the verdict, then campaign, "
+        "change, from, to and why, drift set apart from the file's own changes. Reads no stack and calls no one. "
+        f"With {STREAMING_ENV}=1 the preview streams engine events, which carry policy violations: pass that "
+        "form to see a policy's reason. Exit 1 when the preview failed (the output still explains it).",
     )  # fmt: skip
     summarizing.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
     summarizing.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    summarizing.add_argument(
+        "--full-list", metavar="TEXT", default=comment.DEFAULT_FULL_LIST,
+        help="where a reader finds rows the comment has no room for, e.g. the CI run's artifacts URL",
+    )  # fmt: skip
     summarizing.set_defaults(run=run_summary)
     return top
 
@@ -153,14 +161,17 @@ def run_summary(args: argparse.Namespace) -> None:
         raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
     except OSError as error:
         raise UserFacingError(f"{args.preview}: cannot read it ({error.strerror})") from None
+    found = summary.summarize(read_preview(raw))
+    sys.stdout.write(summary.to_json(found) if args.format == "json" else comment.to_markdown(found, args.full_list))
+    if found.failed:
+        sys.exit(1)  # the comment is written: the caller posts it, and knows the preview failed
+
+
+def version() -> str:
     try:
-        preview = json.loads(raw)
-    except ValueError:
-        raise UserFacingError("the input is not JSON: run `pulumi preview --json` and pass its output") from None
-    if not isinstance(preview, dict):
-        raise UserFacingError("the input is not the JSON of `pulumi preview --json` (expected an object)")
-    found = summary.summarize(preview)
-    sys.stdout.write(summary.to_json(found) if args.format == "json" else summary.to_markdown(found))
+        return metadata.version(PROG)
+    except metadata.PackageNotFoundError:  # run as `python -m provider` without `make setup`
+        return "(not installed: run `make setup`)"
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -1,4 +1,4 @@
-"""The reviewer's summary of `pulumi preview --json` (real previews' JSON, recorded by the CLI)."""
+"""The reviewer's summary of a preview (real previews' JSON, recorded by the CLI), rendered as GitHub does."""
 
 import json
 import re
@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from provider.cli.summary import Row, Summary, gantt, summarize, to_json, to_markdown
+from provider.cli.chart import gantt
+from provider.cli.comment import to_markdown
+from provider.cli.preview_output import read_preview
+from provider.cli.summary import NO_CALL, Row, Summary, to_json
+from provider.cli.summary import summarize as summarize_output
 from provider.review import Write
+from tests.markdown import render, table_rows, tags
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 # A deployed stack, then: 18 flipped in the file, 19 removed (on_remove: deactivate), 21 and 22 added,
@@ -17,14 +22,18 @@ PREVIEW = json.loads((DATA / "preview.json").read_text())
 FAILED = json.loads((DATA / "preview-failed.json").read_text())
 
 
+def summarize(preview: dict) -> Summary:
+    return summarize_output(read_preview(json.dumps(preview)))
+
+
 def test_each_row_says_why() -> None:
     assert summarize(PREVIEW).rows == [
         Row(18, "Black Friday", "activate", "inactive", "active", "change", calls=["activate"]),
         Row(19, "Cyber Monday", "deactivate", "active", "inactive", "remove", calls=["deactivate"]),
         Row(21, "Spring collection", "deactivate", "active", "inactive", "adopt", calls=["deactivate"]),
-        Row(22, None, "none", None, None, "adopt"),  # adopted as it is (waiting, active: false)
+        Row(22, None, "none", None, None, "adopt", no_call="adopted as it is"),  # waiting, active: false
         Row(23, "Welcome series", "deactivate", "active", "inactive", "drift", calls=["deactivate"]),
-        Row(30, "Summer 2025", "none", "completed", "completed", "change"),  # on_remove edited
+        Row(30, "Summer 2025", "none", "completed", "completed", "change", no_call=NO_CALL["change"]),  # on_remove
     ]
 
 
@@ -40,11 +49,15 @@ def test_markdown_sets_drift_apart_with_a_sentence() -> None:
     assert "Welcome series" not in own
     assert "since the last deploy; this pull request did not. `pulumi up` will put them back" in drift
     assert "| 23 `Welcome series` | deactivate | active | inactive |" in drift
-    assert "No call to Altcraft for: 22 (adopted as it is); 30 `Summer 2025` (settings only)" in drift
+    assert "#### No call to Altcraft: 2 campaigns\n\n1 adopted as it is; 1 settings only (" in drift
+    assert "| 22 |  | adopted as it is |" in drift
 
 
-def test_json_rows_keep_their_fields_and_add_the_cause() -> None:
-    rows = json.loads(to_json(summarize(PREVIEW)))
+def test_json_is_one_versioned_object_with_status_errors_and_rows() -> None:
+    document = json.loads(to_json(summarize(PREVIEW)))
+    assert list(document) == ["version", "status", "errors", "notes", "rows"]
+    assert (document["version"], document["status"], document["errors"]) == (1, "ok", [])
+    rows = document["rows"]
     assert rows[0] == {
         "campaign_id": 18,
         "name": "Black Friday",
@@ -56,6 +69,7 @@ def test_json_rows_keep_their_fields_and_add_the_cause() -> None:
         "irreversible": False,
         "calls": ["activate"],
         "stops_now": None,
+        "no_call": None,
     }
     assert {row["campaign_id"]: row["cause"] for row in rows} == {
         18: "change",
@@ -69,9 +83,11 @@ def test_json_rows_keep_their_fields_and_add_the_cause() -> None:
 
 def test_a_failed_preview_shows_its_problems() -> None:
     found = summarize(FAILED)
-    assert found.rows == []
+    assert (found.rows, found.status) == ([], "failed")
     text = to_markdown(found)
-    assert "#### The preview failed" in text
+    assert text.startswith(
+        "### Altcraft campaigns: the preview FAILED: `campaigns.yaml: 2 problems, nothing was sent to Altcraft:`"
+    )
     assert "campaigns.yaml:3: campaign 999 does not exist in Altcraft" in text
 
 
@@ -108,14 +124,18 @@ def test_a_live_name_is_safe_to_post(name: str) -> None:
     }
     text = to_markdown(summarize(preview))
     assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in text.replace("\n", ""))
-    row = next(line for line in text.splitlines() if line.startswith("| 7 "))
-    assert row.count(" | ") == 4, row  # the row still has its five cells
-    outside = _outside_code_spans(row)
-    for dangerous in ("@", "<", "![", "](", "\x1b"):
-        assert dangerous not in outside, (dangerous, row)
-    block = text.split("#### The preview failed")[1]
-    fence = block.strip().splitlines()[0]
-    assert set(fence) == {"`"} and block.strip().endswith(fence) and block.count(fence) == 2
+    page = render(text)
+    assert tags(page) <= SAFE_TAGS, tags(page) - SAFE_TAGS
+    assert re.search(r"<h3>Altcraft campaigns: the preview FAILED: <code>campaign 8: ", page), page
+    (row,) = table_rows(page)
+    assert len(row) == 5 and row[0].startswith("7 "), row  # the row still has its five cells
+    assert "@" not in re.sub(r"<code>.*?</code>", "", page, flags=re.S)  # a mention only inside code pings nobody
+    assert page.count("<pre><code>") == 1 and "campaign 8: the campaigns file expects" in page
+
+
+# What the comment may render to: no image, link, script or anything a name could smuggle in.
+SAFE_TAGS = {"h3", "h4", "p", "strong", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "ul", "li"}
+SAFE_TAGS |= {"details", "summary", "br", "div"}
 
 
 def windowed_preview(*lines: str, severity: str = "info") -> dict:
@@ -141,7 +161,7 @@ def test_windows_get_a_column_and_a_gantt_chart_in_the_file_offset() -> None:
     chart = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert chart.splitlines() == [
         "gantt",
-        "    title Windows (times in UTC+03:00)",
+        "    title Windows (times in UTC+03:00), 1 window written in another offset converted to it",
         "    dateFormat YYYY-MM-DD HH:mm:ss",
         "    axisFormat %d %b %H:%M",
         "    todayMarker off",
@@ -182,4 +202,4 @@ def test_irreversible_calls_and_notes_stand_out() -> None:
     text = to_markdown(found)
     assert "**Irreversible:** `pulumi up` completes 30 `Summer 2025`. A completed campaign never runs again." in text
     assert "| 30 `Summer 2025` | **complete (irreversible)** | inactive | completed |" in text
-    assert "#### Notes\n\n- campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run" in text
+    assert "#### Notes\n\n- `campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run`" in text

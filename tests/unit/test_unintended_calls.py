@@ -230,7 +230,9 @@ def test_a_write_that_got_no_answer_says_it_may_still_land(altcraft: LocalAltcra
 
 
 def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_the_headline_counts_calls() -> None:
-    from provider.cli.summary import summarize, to_json, to_markdown
+    from provider.cli.comment import to_markdown
+    from provider.cli.preview_output import read_preview
+    from provider.cli.summary import summarize, to_json
 
     [spec] = specs(
         "campaigns:\n  - {id: 19, name: Cyber Monday, active: true, active_from: 2026-12-15T10:00:00+03:00}\n"
@@ -242,12 +244,12 @@ def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_the_headline
         "campaign 19 Cyber Monday: active -> waiting (change, 2 calls): stops now, starts 2026-12-15T10:00:00+03:00 "
         "[from 2026-12-15T10:00:00+03:00]"
     )
-    preview = {"diagnostics": [{"severity": "info", "message": line}], "steps": []}
+    preview = read_preview(json.dumps({"diagnostics": [{"severity": "info", "message": line}], "steps": []}))
     text = to_markdown(summarize(preview))
     assert text.splitlines()[0] == "### Altcraft campaigns: 2 calls (1 activate, 1 deactivate) to 1 campaign"
     assert "**Stops now:** `pulumi up` stops 19 `Cyber Monday` (starts 2026-12-15T10:00:00+03:00)" in text
     assert (
         "| 19 `Cyber Monday` | **stops now**, schedule (starts 2026-12-15T10:00:00+03:00) | active | waiting |" in text
     )
-    [row] = json.loads(to_json(summarize(preview)))
+    [row] = json.loads(to_json(summarize(preview)))["rows"]
     assert row["calls"] == ["deactivate", "activate"] and row["stops_now"] == "2026-12-15T10:00:00+03:00"

@@ -1,0 +1,262 @@
+"""A `Summary` as the pull-request comment: GitHub Markdown that tells the truth at any size.
+
+The first line is the verdict: the preview failed and why, else the calls `pulumi up` sends (with
+a warning first when the change releases most of the managed campaigns). Then one section per
+kind of row, each headed with its count, its first rows in a table and the rest collapsed in a
+`<details>` block, as many as fit. The whole comment stays under `MAX_COMMENT` characters
+(GitHub refuses a comment over 65,536) and every line under `text.MAX_LINE`; rows that do not
+fit are counted, their ids listed as ranges, and the reader is pointed to the full list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from provider.cli.chart import gantt
+from provider.cli.summary import Row, Summary
+from provider.cli.text import MAX_LINE, code_block, code_span, cut
+from provider.schedule import KEYS as TIME_KEYS
+from provider.siblings import id_ranges
+
+# Room to spare under GitHub's 65,536, for the stack's title the workflow adds above it.
+MAX_COMMENT = 60_000
+FIRST_ROWS = 20  # rows of each section shown before its collapsed block
+MAX_ERRORS_CHARS = 12_000  # the failure's text, cut beyond (the preview's log has it whole)
+MAX_NOTES = 20
+MAX_NAMED = 10  # campaigns named in a one-line banner ("Irreversible: ... completes A, B and 3 more")
+HEADLINE_REASON_CHARS = 200
+DEFAULT_FULL_LIST = "`altcraft-campaigns summary --format json` over the same preview"
+
+WHY = {"adopt": "new entry", "change": "changed in the file since the last deploy", "remove": "removed from the file"}
+KEPT_NOTE = (
+    "These campaigns have `drift: keep`: someone changed them in Altcraft (an emergency stop, say) and "
+    "`pulumi up` leaves them as they are. The file's value applies again when a pull request changes the "
+    "entry's `active`."
+)
+DRIFT_NOTE = (
+    "Someone changed these campaigns in Altcraft (for example in the web UI) since the last deploy; this pull "
+    "request did not. `pulumi up` will put them back to what the campaigns file says. To keep a change instead, "
+    "set the campaign's `active` to match in this pull request."
+)
+RELEASE_NOTE = (
+    "They stay in Altcraft as they are, and no deploy manages them any more: nobody reviews their next change. "
+    "An emptied or cut campaigns file does this. If the pull request does not mean it, restore the entries."
+)
+
+
+@dataclass
+class _Section:
+    """A titled table: its fixed lines, then rows (the first shown, the rest collapsed as they fit)."""
+
+    title: str
+    intro: list[str]
+    header: list[str]
+    rows: list[tuple[int, str]]  # (campaign id, the table row)
+    shown: int = 0  # rows that fit in the comment, decided by _fit
+    after: list[str] = field(default_factory=list)  # lines after the table (the chart)
+
+    def lines(self, full_list: str) -> list[str]:
+        out = [f"#### {self.title}", "", *self.intro]
+        head, rest = self.rows[: min(self.shown, FIRST_ROWS)], self.rows[min(self.shown, FIRST_ROWS) : self.shown]
+        if head:
+            out += [*self.header, *(row for _id, row in head), ""]
+        if rest:
+            out += [f"<details><summary>{len(rest)} more</summary>", "", *self.header, *(row for _id, row in rest)]
+            out += ["", "</details>", ""]
+        missing = self.rows[self.shown :]
+        if missing:
+            ids = cut(id_ranges(campaign_id for campaign_id, _row in missing), MAX_LINE - 200)
+            out += [f"{len(missing)} more, not shown to keep the comment within GitHub's limit: ids {ids}. "
+                    f"The full list: {full_list}.", ""]  # fmt: skip
+        return [*out, *self.after]
+
+    def fixed_size(self, full_list: str) -> int:
+        """The section's size with no row shown (the header and the 'more' lines counted)."""
+        return len("\n".join(self.lines(full_list))) + len("\n".join(self.header)) * 2 + 200
+
+
+def to_markdown(summary: Summary, full_list: str = DEFAULT_FULL_LIST) -> str:
+    calls = [r for r in summary.rows if r.change != "none"]
+    drift = [r for r in calls if r.cause == "drift"]
+    own = [r for r in calls if r.cause != "drift"]
+    kept = [r for r in summary.rows if r.change == "none" and r.cause == "drift"]
+    quiet = [r for r in summary.rows if r.change == "none" and r.cause != "drift"]
+    windows = any(r.schedule for r in calls)
+    releasing = _releasing_most(summary)
+
+    top = [f"### Altcraft campaigns: {_headline(summary, calls, drift, releasing)}", ""]
+    if summary.failed:
+        top += ["**The preview failed, so `pulumi up` sends nothing.** Why:", "", *_errors(summary.errors), ""]
+        if summary.rows:
+            top += [f"What the preview reviewed before it failed: {_calls_text(calls, drift)}.", ""]
+    if releasing:
+        released = len(summary.released)
+        top += [f"**Releases {released} of the {summary.managed} managed campaigns.** {RELEASE_NOTE}", ""]
+    stopping = [r for r in calls if r.stops_now]
+    if stopping:
+        names = _names([f"{_name(r)} (starts {r.stops_now})" for r in stopping])
+        top += [f"**Stops now:** `pulumi up` stops {names} until its window opens.", ""]
+    irreversible = [r for r in calls if r.irreversible]
+    if irreversible:
+        names = _names([_name(r) for r in irreversible])
+        top += [f"**Irreversible:** `pulumi up` completes {names}. A completed campaign never runs again.", ""]
+    if summary.read_at and windows:
+        top += [f"Windows read at {summary.read_at} (Altcraft's clock): what `pulumi up` would do then.", ""]
+
+    sections: list[_Section] = []
+    if own:
+        rows = [
+            (r.campaign_id, _cells([_name(r), _change(r), r.before, r.after, WHY[r.cause]], r, windows)) for r in own
+        ]
+        sections.append(
+            _Section(
+                f"From the campaigns file: {_count(own)}",
+                [],
+                _table(["Campaign", "Change", "From", "To", "Why"], windows),
+                rows,
+            )
+        )
+    if drift:
+        rows = [(r.campaign_id, _cells([_name(r), _change(r), r.before, r.after], r, windows)) for r in drift]
+        sections.append(
+            _Section(
+                f"Drift: changed in Altcraft outside the campaigns file: {_count(drift)}",
+                [DRIFT_NOTE, ""],
+                _table(["Campaign", "Change", "From", "To"], windows),
+                rows,
+            )
+        )
+    if windows:
+        chart = ["#### Windows", "", *gantt(calls, summary.read_at), ""]
+        (sections[-1].after if sections else top).extend(chart)
+    if kept:
+        rows = [
+            (r.campaign_id, f"| {_name(r)} | {r.before} | active: {'false' if r.before == 'active' else 'true'} |")
+            for r in kept
+        ]
+        sections.append(
+            _Section(
+                f"Drift kept: changed in Altcraft outside the campaigns file, left as it is: {_count(kept)}",
+                [KEPT_NOTE, ""],
+                ["| Campaign | State in Altcraft | The file says |", "|---|---|---|"],
+                rows,
+            )
+        )
+    if quiet:
+        rows = [(r.campaign_id, f"| {_name(r)} | {r.before or ''} | {r.no_call or r.cause} |") for r in quiet]
+        sections.append(
+            _Section(
+                f"No call to Altcraft: {_count(quiet)}",
+                [_by_reason(quiet), ""],
+                ["| Campaign | State in Altcraft | Why no call |", "|---|---|---|"],
+                rows,
+            )
+        )
+    bottom: list[str] = []
+    if summary.notes:
+        notes = [f"- {code_span(note, MAX_LINE - 20, in_table=False)}" for note in summary.notes[:MAX_NOTES]]
+        more = len(summary.notes) - MAX_NOTES
+        bottom += ["#### Notes", "", *notes, *([f"- and {more} more (see the preview's log)"] if more > 0 else []), ""]
+    _fit(sections, MAX_COMMENT - len("\n".join(top + bottom)) - 100, full_list)
+    out = [*top, *(line for section in sections for line in section.lines(full_list)), *bottom]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _fit(sections: list[_Section], budget: int, full_list: str) -> None:
+    """Decide how many rows each section shows: first rows everywhere, then the rest in order."""
+    budget -= sum(section.fixed_size(full_list) for section in sections)
+    for limit in (FIRST_ROWS, None):
+        for section in sections:
+            end = len(section.rows) if limit is None else min(limit, len(section.rows))
+            while section.shown < end and len(section.rows[section.shown][1]) + 1 <= budget:
+                budget -= len(section.rows[section.shown][1]) + 1
+                section.shown += 1
+
+
+def _headline(summary: Summary, calls: list[Row], drift: list[Row], releasing: bool) -> str:
+    if summary.failed:
+        first = (summary.errors[0].strip().splitlines() or [""])[0] if summary.errors else "see the preview's log"
+        return f"the preview FAILED: {code_span(first, HEADLINE_REASON_CHARS, in_table=False)}"
+    text = _calls_text(calls, drift)
+    if releasing:
+        return f"WARNING: releases {len(summary.released)} of {summary.managed} managed campaigns; {text}"
+    return text
+
+
+def _calls_text(calls: list[Row], drift: list[Row]) -> str:
+    """The calls `pulumi up` sends, counted as altcraft:maxChanges counts them (one per call)."""
+    if not calls:
+        return "no calls to Altcraft"
+    counts: dict[str, int] = {}
+    for row in calls:
+        for method in row.calls or [row.change]:
+            counts[method] = counts.get(method, 0) + 1
+    total = sum(counts.values())
+    text = f"{total} call{'s' if total > 1 else ''} ("
+    text += ", ".join(f"{n} {method}" for method, n in sorted(counts.items())) + ")"
+    if len(calls) != total:
+        text += f" to {_count(calls)}"
+    if drift:
+        text += f"; {_count(drift)} back from drift"
+    return text
+
+
+def _releasing_most(summary: Summary) -> bool:
+    """More than half of the campaigns the last deploy managed leave management in this change."""
+    return bool(summary.managed) and 2 * len(summary.released) > (summary.managed or 0)
+
+
+def _errors(errors: list[str]) -> list[str]:
+    kept, size = [], 0
+    for error in errors:
+        if size + len(error) > MAX_ERRORS_CHARS:
+            kept.append(f"... and {len(errors) - len(kept)} more (the preview's log has them all)")
+            break
+        kept.append(error)
+        size += len(error)
+    return code_block(kept)
+
+
+def _by_reason(rows: list[Row]) -> str:
+    counts: dict[str, int] = {}
+    for row in rows:
+        why = row.no_call or row.cause
+        counts[why] = counts.get(why, 0) + 1
+    return "; ".join(f"{n} {why}" for why, n in counts.items()) + "."
+
+
+def _count(rows: list[Row]) -> str:
+    return f"{len(rows)} campaign{'s' if len(rows) != 1 else ''}"
+
+
+def _names(names: list[str]) -> str:
+    more = len(names) - MAX_NAMED
+    return ", ".join(names[:MAX_NAMED]) + (f" and {more} more" if more > 0 else "")
+
+
+def _table(headers: list[str], windows: bool) -> list[str]:
+    headers = [*headers, "Window"] if windows else headers
+    return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+
+
+def _cells(cells: list[str | None], row: Row, windows: bool) -> str:
+    cells = [*cells, _window_text(row.schedule)] if windows else cells
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def _change(row: Row) -> str:
+    if row.irreversible:
+        return f"**{row.change} (irreversible)**"
+    if row.stops_now:
+        return f"**stops now**, {row.change} (starts {row.stops_now})"
+    return row.change
+
+
+def _window_text(schedule: dict[str, str] | None) -> str:
+    words = {"active_from": "from", "active_until": "until", "complete_at": "completes"}
+    return "<br>".join(f"{words[key]} {schedule[key]}" for key in TIME_KEYS if key in schedule) if schedule else ""
+
+
+def _name(row: Row) -> str:
+    """The campaign as `18 `name``: a name is shown, never interpreted (provider.cli.text)."""
+    return f"{row.campaign_id} {code_span(row.name)}" if row.name else str(row.campaign_id)

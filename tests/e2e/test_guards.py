@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 from tests.conftest import LocalAltcraft
 from tests.e2e.conftest import add_campaigns, campaigns_file
 from tooling.pulumi_cli import Workspace
+from tooling.pulumi_env import REPO_ROOT
 
 IDS = range(1000, 1030)
 
@@ -58,11 +63,6 @@ campaigns:
 def test_drift_keep_respects_an_emergency_stop_until_the_file_changes(
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:
-    import json
-    import subprocess
-    import sys
-
-    from tooling.pulumi_env import REPO_ROOT
 
     stack.write("campaigns.yaml", KEEP_FILE)
     stack.up()
@@ -89,7 +89,7 @@ def test_drift_keep_respects_an_emergency_stop_until_the_file_changes(
     assert "#### Drift kept: changed in Altcraft outside the campaigns file, left as it is" in text
     assert "| 23 `Welcome series` | inactive | active: true |" in text
     assert "| 21 `Spring collection` | activate | inactive | active |" in text.split("#### Drift kept")[0]
-    rows = {row["campaign_id"]: row for row in json.loads(summary("--format", "json"))}
+    rows = {row["campaign_id"]: row for row in json.loads(summary("--format", "json"))["rows"]}
     assert (rows[23]["change"], rows[23]["cause"]) == ("none", "drift")
 
     stack.up()
@@ -131,10 +131,26 @@ def test_a_protected_campaign_cannot_be_removed_or_destroyed_but_can_be_switched
     stack.write(
         "campaigns.yaml", "campaigns:\n  - {id: 21, name: Spring collection, active: true, on_remove: deactivate}\n"
     )
-    for result in (stack.preview(check=False), stack.run("up", "--yes", check=False)):
+    for result in (stack.preview(check=False), stack.run("up", "--yes", check=False), stack.up(check=False)):
         assert result.returncode != 0
-        assert "campaign-19" in result.stdout and "protect" in result.stdout, result.stdout
+        # The review's own message, with the file's line and the way out, before the engine's.
+        assert (
+            "campaigns.yaml:1: campaign 19 Cyber Monday is no longer in the file, but it is protected "
+            "(`protect: true` at the last deploy)" in result.stdout
+        ), result.stdout
+        assert "first put the entry back with `protect: false` and deploy that; then remove the entry" in result.stdout
         assert "campaign 19 Cyber Monday: active -> inactive (remove)" not in result.stdout
+    comment = subprocess.run(
+        [sys.executable, "-m", "provider", "summary"],
+        input=stack.run("preview", "--json", check=False).stdout,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    assert comment.returncode == 1 and comment.stdout.startswith(
+        "### Altcraft campaigns: the preview FAILED: ``campaigns.yaml:1: campaign 19 Cyber Monday is no longer"
+    ), comment.stdout
+    assert "no longer managed, left as it is" not in comment.stdout and "| 19 " not in comment.stdout
     destroyed = stack.run("destroy", "--yes", check=False)
     assert destroyed.returncode != 0 and "protect" in destroyed.stdout, destroyed.stdout
     assert altcraft.admin.write_calls() == 0

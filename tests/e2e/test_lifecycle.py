@@ -83,7 +83,7 @@ def test_a_preview_days_later_says_what_up_would_do_then_with_the_window_drawn(
     assert "inactive -> waiting (adopt)" in stack.preview().stdout
     set_clocks(stack, altcraft, "2026-11-28T12:00:00+03:00")  # merged late: the window is open
     preview_json = stack.run("preview", "--json").stdout
-    rows = json.loads(summary(stack, preview_json, "--format", "json"))
+    rows = json.loads(summary(stack, preview_json, "--format", "json"))["rows"]
     assert rows == [
         {
             "campaign_id": 18,
@@ -96,6 +96,7 @@ def test_a_preview_days_later_says_what_up_would_do_then_with_the_window_drawn(
             "irreversible": False,
             "calls": ["activate"],
             "stops_now": None,
+            "no_call": None,
         }
     ]
     markdown = summary(stack, preview_json)

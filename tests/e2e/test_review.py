@@ -120,7 +120,7 @@ def test_drift_is_named_as_drift_in_the_preview_and_the_summary(stack: Workspace
     assert "campaign 23 Welcome series: active -> inactive (drift)" in preview.stdout
 
     preview_json = stack.run("preview", "--json").stdout
-    rows = {row["campaign_id"]: row for row in json.loads(summary(stack, preview_json, "--format", "json"))}
+    rows = {row["campaign_id"]: row for row in json.loads(summary(stack, preview_json, "--format", "json"))["rows"]}
     assert rows[18] == {
         "campaign_id": 18,
         "name": "Black Friday",
@@ -132,6 +132,7 @@ def test_drift_is_named_as_drift_in_the_preview_and_the_summary(stack: Workspace
         "irreversible": False,
         "calls": ["activate"],
         "stops_now": None,
+        "no_call": None,
     }
     assert rows[23]["cause"] == "drift" and rows[23]["change"] == "deactivate"
     own, drift = summary(stack, preview_json).split("#### Drift")
@@ -183,7 +184,7 @@ def test_preview_expect_no_changes_is_a_drift_watch(stack: Workspace, altcraft: 
     altcraft.admin.set_state(19, "inactive")
     drifted = stack.run("preview", "--expect-no-changes", "--json", check=False)
     assert drifted.returncode == 7, drifted.stdout
-    rows = json.loads(summary(stack, drifted.stdout, "--format", "json"))
+    rows = json.loads(summary(stack, drifted.stdout, "--format", "json"))["rows"]
     assert [(r["campaign_id"], r["cause"]) for r in rows] == [(19, "drift")]
 
     stack.set_config("altcraft:token", "revoked-token", secret=True)

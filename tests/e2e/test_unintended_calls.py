@@ -200,7 +200,7 @@ def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_a_late_write
     markdown = summary(stack, preview_json)
     assert markdown.startswith("### Altcraft campaigns: 2 calls (1 activate, 1 deactivate) to 1 campaign\n")
     assert f"**Stops now:** `pulumi up` stops 19 `Cyber Monday` (starts {starts}) until its window opens." in markdown
-    [row] = json.loads(summary(stack, preview_json, "--format", "json"))
+    [row] = json.loads(summary(stack, preview_json, "--format", "json"))["rows"]
     assert row["calls"] == ["deactivate", "activate"] and row["stops_now"] == starts
 
     # The first deactivate reaches Altcraft 5 s late, after its 2 s timeout.

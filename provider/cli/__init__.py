@@ -16,6 +16,7 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from typing import NoReturn
 
 from provider.cli import comment, export, summary
 from provider.cli.check import check
@@ -38,6 +39,8 @@ from provider.settings import (
 )
 
 PROG = "altcraft-campaigns"
+# summary's exit codes besides 0: the preview failed (the output says why); no output (unreadable input).
+SUMMARY_FAILED_PREVIEW, SUMMARY_UNREADABLE = 1, 2
 
 
 def settings_help() -> str:
@@ -116,7 +119,8 @@ def parser() -> argparse.ArgumentParser:
         description="Turn `pulumi preview --json` (a file, or standard input) into the verdict, then campaign, "
         "change, from, to and why, drift set apart from the file's own changes. Reads no stack and calls no one. "
         f"With {STREAMING_ENV}=1 the preview streams engine events, which carry policy violations: pass that "
-        "form to see a policy's reason. Exit 1 when the preview failed (the output still explains it).",
+        "form to see a policy's reason. Exit 0: the preview succeeded; 1: it failed (the output says why); 2: the "
+        "input could not be read (nothing is written).",
     )  # fmt: skip
     summarizing.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
     summarizing.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -159,12 +163,22 @@ def run_export(args: argparse.Namespace) -> None:
 def run_summary(args: argparse.Namespace) -> None:
     try:
         raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
+        found = summary.summarize(read_preview(raw))
     except OSError as error:
-        raise UserFacingError(f"{args.preview}: cannot read it ({error.strerror})") from None
-    found = summary.summarize(read_preview(raw))
+        unreadable(f"{args.preview}: cannot read it ({error.strerror})")
+    except UnicodeDecodeError:
+        unreadable(f"{args.preview}: not UTF-8 text; pass the output of `pulumi preview --json`")
+    except UserFacingError as error:
+        unreadable(str(error))
     sys.stdout.write(summary.to_json(found) if args.format == "json" else comment.to_markdown(found, args.full_list))
     if found.failed:
-        sys.exit(1)  # the comment is written: the caller posts it, and knows the preview failed
+        sys.exit(SUMMARY_FAILED_PREVIEW)  # the comment is written: post it, and fail the check
+
+
+def unreadable(message: str) -> NoReturn:
+    """2, not 1: nothing was written, so the caller shows the preview's own log instead."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(SUMMARY_UNREADABLE)
 
 
 def version() -> str:

@@ -77,6 +77,10 @@ def read_preview(text: str) -> PreviewOutput:
 
 
 def _from_object(preview: dict[str, Any]) -> PreviewOutput:
+    if not {"steps", "diagnostics", "changeSummary"} & preview.keys():
+        raise UserFacingError(
+            "the input is JSON, but not the output of `pulumi preview --json` (no steps, no diagnostics)"
+        )
     diagnostics = [
         Diagnostic(str(d.get("severity", "")), _SEVERITY.sub("", str(d.get("message", ""))))
         for d in preview.get("diagnostics") or []

@@ -39,6 +39,21 @@ def test_the_pull_request_preview_comments_the_summary() -> None:
     assert "pulumi preview" in run and "python -m provider summary" in run and "provider check" not in run
 
 
+def test_each_pull_request_keeps_one_comment_per_stack_with_the_policy_text_and_the_full_list_as_an_artifact() -> None:
+    for name, job in (("campaigns-preview.yml", "preview"), ("campaigns-shards.yml", "shard")):
+        steps = workflow(name)["jobs"][job]["steps"]
+        run = scripts(workflow(name)["jobs"][job])
+        # The event stream carries policy violations; `--json` alone does not.
+        assert "PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1 pulumi preview" in run, name
+        assert '--full-list "$FULL_LIST"' in run and "--format json > summary.json" in run, name
+        upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
+        assert "summary.json" in upload["with"]["path"] and upload["if"].startswith("always()"), name
+        # The comment is found by its first line and edited; a new one only when there is none.
+        assert 'echo "<!-- altcraft-campaigns preview: $STACK -->"' in run, name
+        assert "startswith" in run and "--method PATCH" in run and "gh pr comment" in run, name
+        assert run.index("--method PATCH") < run.index("gh pr comment"), name
+
+
 def test_every_job_installs_the_official_cli_at_the_pinned_version_not_a_go_build() -> None:
     for path in sorted(CI.glob("*.yml")):
         for name, job in workflow(path.name)["jobs"].items():

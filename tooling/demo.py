@@ -1,6 +1,8 @@
 """make demo: the local Altcraft stand-in, then `pulumi preview --diff` and `pulumi up` of the
-example campaigns.yaml on a local `demo` stack. Safe to run again: state is kept in
-.pulumi-local/demo (git-ignored), so a second run shows no changes unless you edit campaigns.yaml.
+demo's own campaigns file, examples/demo/campaigns.yaml, on a local `demo` stack. Its own file and
+stack: the walk-through's export to campaigns.yaml and the production stack leave it alone. Safe to
+run again: state is kept in .pulumi-local/demo (git-ignored), so a second run shows no changes
+unless you edit examples/demo/campaigns.yaml.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from tooling.pulumi_cli import PulumiFailed, Workspace, copy_project, require_cl
 from tooling.pulumi_env import REPO_ROOT, offline_env
 
 DEMO_DIR = REPO_ROOT / ".pulumi-local" / "demo"
+DEMO_CAMPAIGNS = REPO_ROOT / "examples" / "demo" / "campaigns.yaml"  # matches the stand-in's seed
 DEMO_TOKEN = "demo-token-0123456789"  # from altcraft_local/fixtures/demo.json
 
 
@@ -37,7 +40,7 @@ def main() -> None:
             print(f"  campaign {campaign_id:>3}  {campaign['state']:<9}  {campaign['name']}")
 
         ws = Workspace(
-            project_dir=copy_project(DEMO_DIR / "project"),
+            project_dir=copy_project(DEMO_DIR / "project", {"campaigns.yaml": DEMO_CAMPAIGNS.read_text()}),
             env=offline_env(DEMO_DIR / "state", DEMO_DIR / "pulumi-home"),
             stack="demo",
         )
@@ -59,8 +62,8 @@ def main() -> None:
         for campaign_id, campaign in admin.campaigns().items():
             print(f"  campaign {campaign_id:>3}  {campaign['state']:<9}  {campaign['name']}")
         print(
-            "\nRun `make demo` again: nothing changes. Edit campaigns.yaml (flip an `active`) and run it again\n"
-            "to see the change previewed and applied. Start over: rm -rf .pulumi-local/demo"
+            f"\nRun `make demo` again: nothing changes. Edit {DEMO_CAMPAIGNS.relative_to(REPO_ROOT)} (flip an "
+            "`active`) and run it again\nto see the change previewed and applied. Start over: rm -rf .pulumi-local/demo"
         )
     except PulumiFailed as failure:
         print(failure.result.stdout, failure.result.stderr, sep="\n", file=sys.stderr)

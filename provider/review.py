@@ -235,7 +235,7 @@ def review(
             problems.append(Problem(spec.line, None, str(error)))
             continue
         if before != desired.intent and spec.schedule.ended(now):
-            notes.append(_ended_note(spec, live, now))
+            notes.append(ended_note(_who(live.id, live.name), spec.schedule, now))
         if live.state == "waiting" and desired.wanted == "altcraft":
             launches.append(f"{_who(live.id, live.name)}: {LAUNCH_ON_ALTCRAFT_DATES}")
         elif live.state == "waiting" and desired.wanted == "off":
@@ -299,12 +299,14 @@ def parse_clock_line(text: str) -> str | None:
     return match["now"] if match else None
 
 
-def _ended_note(spec: CampaignSpec, live: Campaign, now: datetime) -> str:
-    ended = min(t for t in (spec.schedule.active_until, spec.schedule.complete_at) if t is not None)
-    after = "completed" if spec.schedule.complete_at is not None and spec.schedule.complete_at <= now else "inactive"
+def ended_note(who: str, schedule: Schedule, now: datetime, clock: str = "this run") -> str:
+    """A window already over when the entry asks for it: most often a year typed wrong. The preview
+    says it for a changed entry; `altcraft-campaigns check` for every entry, by this machine's clock."""
+    ended = min(t for t in (schedule.active_until, schedule.complete_at) if t is not None)
+    after = "completed" if schedule.complete_at is not None and schedule.complete_at <= now else "inactive"
     return (
-        f"{_who(live.id, live.name)}: its window ended at {format_time(ended)}, before this run "
-        f"({format_time(now)}); the entry now means {after}. Is the year right?"
+        f"{who}: its window ended at {format_time(ended)}, before {clock} ({format_time(now)}); the entry now "
+        f"means {after}. Is the year right?"
     )
 
 

@@ -1,23 +1,40 @@
-"""`check`: a campaigns file validated alone, with no URL, token or network."""
+"""`check`: a campaigns file validated alone, with no URL, token or network.
+
+It runs the program's own loader (`provider.spec`) and says what the preview would say about the
+file alone: every problem with its line, and the same warning for a window that is already over
+(`provider.review.ended_note`), read by this machine's clock since there is no Altcraft to ask.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
+from provider.clock import machine_now
+from provider.review import ended_note
 from provider.schedule import format_time
 from provider.spec import CampaignSpec, load_campaigns
 
 
-def check(path: Path, chosen_by: str | None = None) -> list[str]:
-    """One line per entry with a window or a completion, then a verdict; raises SpecError."""
+def check(path: Path, chosen_by: str | None = None, now: Callable[[], datetime] = machine_now) -> list[str]:
+    """One line per entry with a window or a completion, warnings, then a verdict; raises SpecError."""
     specs = load_campaigns(path, chosen_by)
     lines = [
         f"{path}:{spec.line}: campaign {spec.id}: {lifecycle}"
         for spec in specs
         if (lifecycle := describe_lifecycle(spec))
     ]
-    lines.append(f"{path}: {len(specs)} campaign(s), valid (checked without Altcraft: ids and names are not)")
+    moment = now()
+    ended = [spec for spec in specs if spec.schedule.ended(moment) and not spec.completed]
+    lines += [f"{path}:{spec.line}: warning: {ended_note(_who(spec), spec.schedule, moment, 'now')}" for spec in ended]
+    warned = f", {len(ended)} warning(s)" if ended else ""
+    lines.append(f"{path}: {len(specs)} campaign(s), valid{warned} (checked without Altcraft: ids and names are not)")
     return lines
+
+
+def _who(spec: CampaignSpec) -> str:
+    return f"campaign {spec.id} {spec.name}" if spec.name else f"campaign {spec.id}"
 
 
 def describe_lifecycle(spec: CampaignSpec) -> str | None:

@@ -32,15 +32,17 @@ class Project:
 
     @classmethod
     def at(cls, directory: str | Path, stack: str | None = None) -> Project:
-        """The project in `directory`; refused when there is no Pulumi.yaml there."""
-        root = Path(directory).expanduser().resolve()
-        manifest = root / "Pulumi.yaml"
+        """The project `directory` is in: the nearest Pulumi.yaml there or above, as `pulumi` finds it."""
+        start = Path(directory).expanduser().resolve()
+        manifest = next((d / "Pulumi.yaml" for d in (start, *start.parents) if (d / "Pulumi.yaml").is_file()), None)
+        if manifest is None:
+            raise UserFacingError(
+                f"no Pulumi.yaml in {start} or any directory above it: run this inside the campaigns project or "
+                "pass --project DIR"
+            )
+        root = manifest.parent
         try:
             loaded = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise UserFacingError(
-                f"{root} has no Pulumi.yaml: run this in the campaigns project or pass --project DIR"
-            ) from None
         except (OSError, yaml.YAMLError) as error:
             raise UserFacingError(f"{manifest}: cannot read it ({error})") from None
         name = loaded.get("name") if isinstance(loaded, dict) else None

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
@@ -176,6 +176,15 @@ def without_password(text: str, url: str | None = None) -> str:
     """`text` with the password of `url` (default: `text` itself is the URL) shown as ***."""
     userinfo = url_password_part(text if url is None else url)
     return text.replace(userinfo, f"{userinfo.partition(':')[0]}:***@") if userinfo else text
+
+
+def _carries(url: str, token: str) -> bool:
+    """The URL holds the token as one of its parts (a path segment, a query value, a user name),
+    not as a few letters that happen to match (the `/api/v1.1` this client adds is not one)."""
+    parts = urlsplit(url)
+    segments = parts.path.removesuffix(API_PREFIX).split("/")
+    words = {*segments, *(value for _key, value in parse_qsl(parts.query)), parts.username or ""}
+    return token in words or token in parts.query or token in parts.fragment
 
 
 class AltcraftClient:
@@ -490,9 +499,18 @@ class AltcraftClient:
         return AltcraftError(f"Altcraft refused {about} ({detail})", code=code, http_status=status)
 
     def redact(self, text: str) -> str:
-        """`text` without the token or the URL's password, wherever it came from."""
+        """`text` without the token or the URL's password, wherever it came from.
+
+        Altcraft's address itself is left whole when it does not hold the token: a short token can
+        be part of it (`api`, a letter of the host), and a message must still name the URL it called.
+        """
         text = without_password(text, self.base_url)
-        return text.replace(self._token, "***") if self._token else text
+        if not self._token:
+            return text
+        address = without_password(self.base_url, self.base_url)
+        if _carries(address, self._token):  # hidden everywhere, the address included
+            return text.replace(self._token, "***")
+        return address.join(part.replace(self._token, "***") for part in text.split(address))
 
 
 def parse_campaign(item: Any, expected_id: int | None) -> Campaign:

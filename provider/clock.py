@@ -144,6 +144,11 @@ def _signed(offset: timedelta) -> str:
     return ("ahead by " if offset > timedelta(0) else "behind by ") + _span(abs(offset))
 
 
+def relative(offset: timedelta) -> str:
+    """How one clock stands to another: `5 d 16 h ahead of`, `42 s behind`."""
+    return f"{_span(offset)} {'ahead of' if offset > timedelta(0) else 'behind'}"
+
+
 def _span(span: timedelta) -> str:
     """A duration in the largest units that say it: `11 d 0 h`, `4 h 0 min`, `7 min 3 s`, `42 s`.
 

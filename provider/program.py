@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import pulumi
 from pulumi.runtime.config import is_config_secret
 
-from provider.clock import ClockError, trusted_now
+from provider.clock import ClockError, relative, trusted_now
 from provider.deployment import campaigns_in, last_checkpoint, saved_provider_config, stack_resources, this_stack
 from provider.errors import UserFacingError
 from provider.live_view import LiveView
@@ -43,7 +43,7 @@ def run() -> None:
     path, chosen_by = campaigns_file(pulumi.Config().get(CAMPAIGNS_FILE_KEY))
     try:
         specs = load_campaigns(path, chosen_by)  # before any network: a broken file costs no API call
-        settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret)
+        settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret, stack=pulumi.get_stack())
         limit = max_changes(stack_config, os.environ)  # every setting checked before any network
         skew_s, skew_source = max_clock_skew(stack_config, os.environ)
         guarded, guard_source = name_guards_required(stack_config, pulumi.get_stack())
@@ -78,8 +78,8 @@ def run() -> None:
     skew = client.clock_offset()
     if skew is not None and abs(skew) > CLOCK_SKEW_WORTH_SAYING:
         pulumi.log.warn(
-            f"Altcraft's clock is {skew.total_seconds():+.0f}s from this machine's; windows are read by "
-            "Altcraft's clock, the one it starts and stops campaigns by"
+            f"Altcraft's clock is {relative(skew)} this machine's; windows are read by Altcraft's clock, the one "
+            "it starts and stops campaigns by"
         )
     where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {pulumi.get_stack()})"
     if found.problems:

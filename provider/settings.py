@@ -56,26 +56,29 @@ class Settings:
         config_get: Callable[[str], str | None],
         environ: Mapping[str, str],
         is_secret: Callable[[str], bool] | None = None,
+        stack: str | None = None,
     ) -> Settings:
         """The one order everywhere (program, provider, export): stack config, then the environment.
 
         `is_secret` says whether a config key is stored encrypted; given it, a token stored in
-        plain text in Pulumi.<stack>.yaml is refused. (The provider cannot tell: secrets reach it
-        decrypted. The program, which runs first in every preview and up, checks.)
+        plain text in the stack's file (Pulumi.<stack>.yaml, named for `stack`) is refused. (The
+        provider cannot tell: secrets reach it decrypted. The program, which runs first in every
+        preview and up, checks.)
         """
+        stack_file = f"Pulumi.{stack}.yaml" if stack else "the stack's Pulumi.<stack>.yaml"
         configured_url = _set_but_empty(URL_KEY, config_get(URL_KEY), f"`pulumi config set {URL_KEY} https://<host>`")
         url = configured_url or _set_but_empty(URL_ENV, environ.get(URL_ENV), f"`export {URL_ENV}=https://<host>`")
         token_prompt = f"`pulumi config set --secret {TOKEN_KEY}` and paste the token at its prompt"
         configured_token = _set_but_empty(TOKEN_KEY, config_get(TOKEN_KEY), token_prompt)
         if configured_token and is_secret is not None and not is_secret(TOKEN_KEY):
             raise SettingsError(
-                f"{TOKEN_KEY} is stored in plain text in Pulumi.<stack>.yaml. Encrypt it: run "
+                f"{TOKEN_KEY} is stored in plain text in {stack_file}. Encrypt it: run "
                 f"`pulumi config set --secret {TOKEN_KEY}` (it prompts for the value), or remove it with "
                 f"`pulumi config rm {TOKEN_KEY}` and export {TOKEN_ENV} instead"
             )
         if configured_url and url_password_part(configured_url) and is_secret is not None and not is_secret(URL_KEY):
             raise SettingsError(
-                f"{URL_KEY} holds a password, stored in plain text in Pulumi.<stack>.yaml (and Pulumi copies plain "
+                f"{URL_KEY} holds a password, stored in plain text in {stack_file} (and Pulumi copies plain "
                 f"config into the stack's state). Store it encrypted: run `pulumi config set --secret {URL_KEY}` "
                 f"(it prompts for the value), or remove it with `pulumi config rm {URL_KEY}` and export {URL_ENV} "
                 "instead"
@@ -213,8 +216,16 @@ def changed_since(saved: Mapping[str, Any] | None, config_get: Callable[[str], s
     """
     if saved is None:
         return []
-    return [key for key in (URL_KEY, TOKEN_KEY) if _plain(saved.get(key)) != _plain(config_get(key))]
+    return [key for key in (URL_KEY, TOKEN_KEY) if _plain(key, saved.get(key)) != _plain(key, config_get(key))]
 
 
-def _plain(value: object) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
+def _plain(key: str, value: object) -> str | None:
+    """A setting as it acts: blanks stripped, and a URL as the address it means (`.../api/` is
+    `.../api/v1.1`), so writing the same address another way is no change."""
+    text = (value.strip() or None) if isinstance(value, str) else None
+    if key == URL_KEY and text:
+        try:
+            return normalize_base_url(text)
+        except ValueError:
+            return text
+    return text

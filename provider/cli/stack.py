@@ -109,6 +109,7 @@ def connect(project: Project) -> tuple[AltcraftClient, str]:
         lambda key: _text(config.get(key, {}).get("value")),
         os.environ,
         is_secret=lambda key: config.get(key, {}).get("secret") is True,
+        stack=stack,
     )
     client = settings.client()
     where = f"stack {stack}" if stack else f"no stack selected in {project.directory}"

@@ -86,7 +86,7 @@ def test_a_token_in_plain_text_stack_config_is_refused_before_any_call(
     stack.run("config", "set", "--plaintext", "altcraft:token", TOKEN)
     result = stack.preview(check=False)
     assert result.returncode != 0
-    assert "altcraft:token is stored in plain text in Pulumi.<stack>.yaml" in result.stdout
+    assert f"altcraft:token is stored in plain text in Pulumi.{stack.stack}.yaml" in result.stdout
     assert "pulumi config set --secret altcraft:token" in result.stdout
     assert altcraft.admin.calls() == {}
     stack.run("config", "rm", "altcraft:token")  # the fixture scans every output for the token after this

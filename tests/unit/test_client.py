@@ -184,6 +184,12 @@ def test_an_echoed_token_is_redacted() -> None:
     assert TOKEN not in str(caught.value) and "token *** is invalid" in str(caught.value)
 
 
+def test_a_short_token_is_redacted_without_mangling_the_address_a_message_names() -> None:
+    client = AltcraftClient("https://api.example.test", "api", timeout=(0.5, 0.5), retry=NO_RETRY)
+    text = client.redact(f"calling {client.base_url}/scampaigns/list with token=api: error")
+    assert text == "calling https://api.example.test/api/v1.1/scampaigns/list with token=***: error"
+
+
 def test_list_that_ignores_from_id_does_not_loop_forever() -> None:
     page = ",".join(f'{{"id": {i}, "name": "c", "state": "active"}}' for i in range(1, 3))
     client = canned_client(200, ('{"data": [' + page + '], "error": 0}').encode())

@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from provider.clock import ClockError, ClockWatch, machine_now, trusted_now
+from provider.clock import ClockError, ClockWatch, machine_now, relative, trusted_now
 from provider.settings import SettingsError, max_clock_skew
 
 URL = "https://altcraft.example/api/v1.1"
@@ -112,3 +112,8 @@ def test_a_span_read_from_whole_second_dates_rounds_to_its_smaller_unit() -> Non
     assert _span(timedelta(hours=6) - timedelta(seconds=0.6)) == "6 h 0 min"
     assert _span(timedelta(days=11) - timedelta(seconds=0.6)) == "11 d 0 h"
     assert _span(timedelta(minutes=7, seconds=3)) == "7 min 3 s"
+
+
+def test_how_far_apart_two_clocks_are_is_said_in_units_not_raw_seconds() -> None:
+    assert relative(timedelta(seconds=489_732)) == "5 d 16 h ahead of"
+    assert relative(timedelta(seconds=-150)) == "2 min 30 s behind"

@@ -57,5 +57,9 @@ def test_settings_changed_since_the_last_deployment() -> None:
     assert changed_since(saved, {**saved_config, "altcraft:token": "t2"}.get) == ["altcraft:token"]
     assert changed_since(saved, {"altcraft:url": "https://b.test"}.get) == ["altcraft:url", "altcraft:token"]
     assert changed_since(saved, {**saved_config, "altcraft:url": " https://a.test "}.get) == []
+    # The same address written another way is no change; another path is.
+    for same in ("https://a.test/", "https://a.test/api/", "https://a.test/api/v1.1/"):
+        assert changed_since(saved, {**saved_config, "altcraft:url": same}.get) == [], same
+    assert changed_since(saved, {**saved_config, "altcraft:url": "https://a.test/other"}.get) == ["altcraft:url"]
     # Never deployed: nothing saved, nothing stale.
     assert changed_since(saved_provider_config({"urn:stack": checkpoint["urn:stack"]}), {}.get) == []

@@ -104,3 +104,16 @@ def test_the_proxy_forwards_every_call_of_the_language_runtime(tmp_path: Path) -
     methods = language_pb2.DESCRIPTOR.services_by_name["LanguageRuntime"].methods
     streaming = {f"/pulumirpc.LanguageRuntime/{m.name}" for m in methods if m.server_streaming}
     assert language_host.RUN_PLUGIN in streaming and streaming <= language_host._STREAMING | {language_host.RUN_PLUGIN}
+
+
+def test_make_help_lists_every_target() -> None:
+    import re
+    import subprocess
+
+    from tooling.pulumi_env import REPO_ROOT
+
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    targets = re.search(r"^\.PHONY: (.+)$", makefile, re.M)[1].split()
+    shown = subprocess.run(["make", "-s", "help"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    listed = {line.split()[1] for line in shown.splitlines() if line.startswith("make ")}
+    assert set(targets) - {"help", "venv", "cli"} <= listed, set(targets) - listed

@@ -202,3 +202,12 @@ def test_an_update_whose_ask_altcraft_already_shows_says_so() -> None:
     guard_only = {**new, "inputs": {"campaign_id": 23, "active": False, "expected_name": "Welcome"}}
     (row,) = summarize(read_preview(json.dumps({"steps": [{**step, "newState": guard_only}]}))).rows
     assert row.no_call.startswith("settings only")
+
+
+def test_the_readmes_example_comments_are_what_the_summary_makes_of_real_previews() -> None:
+    from tooling.readme_comment import STREAMS, comment
+
+    readme = (REPO_ROOT / "README.md").read_text()
+    blocks = re.findall(r"````markdown\n(.*?)````", readme, re.S)
+    assert blocks == [comment(STREAMS["passes"]), comment(STREAMS["fails"])]
+    assert blocks[1].startswith("### Altcraft campaigns: the preview FAILED: ")

@@ -203,3 +203,42 @@ def test_irreversible_calls_and_notes_stand_out() -> None:
     assert "**Irreversible:** `pulumi up` completes 30 `Summer 2025`. A completed campaign never runs again." in text
     assert "| 30 `Summer 2025` | **complete (irreversible)** | inactive | completed |" in text
     assert "#### Notes\n\n- `campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run`" in text
+
+
+# Every line a chart may hold; anything else (a name read as syntax) fails the test.
+CHART_LINE = re.compile(
+    r"```mermaid|```|gantt|    title Windows \(times in UTC[^)]*\)[\w ,]*|    dateFormat YYYY-MM-DD HH:mm:ss"
+    r"|    axisFormat %d %b %H:%M|    todayMarker off|    section [\w .,()+-]+"
+    r"|    (?:read the windows|activates|deactivates|completes) :milestone, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, 0d"
+    r"|    active :\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+)
+
+
+def test_every_chart_line_has_one_of_its_shapes_whatever_the_names_and_offsets() -> None:
+    windows = [
+        {"active_from": "2026-11-27T00:00:00+03:00", "active_until": "2026-12-01T00:00:00+03:00"},
+        {"active_from": "2026-11-27T00:00:00+01:00"},
+        {"active_until": "2026-12-02T21:00:00Z", "complete_at": "2026-12-31T21:00:00Z"},
+    ]
+    rows = [
+        Row(i, name, "schedule", "inactive", "waiting", "adopt", windows[i % 3])
+        for i, name in enumerate([*HOSTILE_NAMES, "x\n    section evil", "%%{init: {}}%%"] * 4)
+    ]
+    chart = gantt(rows, "2026-11-26T09:00:00Z")
+    assert [line for line in chart if not CHART_LINE.fullmatch(line)] == []
+    assert chart[2].endswith("the first 30 of 52 windows")
+    assert sum(line.startswith("    section ") for line in chart) == 31  # this preview, then 30 campaigns
+
+
+def test_the_chart_uses_the_offset_most_windows_were_written_in() -> None:
+    plus_one = {"active_from": "2026-11-27T00:00:00+01:00", "active_until": "2026-11-28T00:00:00+01:00"}
+    rows = [
+        Row(18, "A", "schedule", "inactive", "waiting", "adopt", {"active_from": "2026-11-27T00:00:00+03:00"}),
+        Row(19, "B", "schedule", "inactive", "waiting", "adopt", plus_one),
+        Row(20, "C", "schedule", "inactive", "waiting", "adopt", plus_one),
+    ]
+    chart = gantt(rows, "2026-11-26T09:00:00Z")
+    assert chart[2] == "    title Windows (times in UTC+01:00), 1 window written in another offset converted to it"
+    assert "    active :2026-11-27 00:00:00, 2026-11-28 00:00:00" in chart  # as written
+    assert "    activates :milestone, 2026-11-26 22:00:00, 0d" in chart  # 00:00+03:00, in +01:00
+    assert gantt(rows[1:], None)[2] == "    title Windows (times in UTC+01:00)"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 from tests.conftest import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace, new_workspace
+from tooling.pulumi_env import REPO_ROOT
 
 
 @pytest.fixture
@@ -51,3 +54,16 @@ def set_clocks(stack: Workspace, altcraft: LocalAltcraft, moment: str) -> None:
     offset = datetime.fromisoformat(moment) - datetime.now(UTC)
     paths = [str(MACHINE_CLOCK_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
     stack.env.update({"PYTHONPATH": os.pathsep.join(paths), MACHINE_CLOCK_OFFSET: str(offset.total_seconds())})
+
+
+def run_summary(preview: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`altcraft-campaigns summary ARGS` over a preview's output, as CI runs it; no traceback, ever."""
+    done = subprocess.run(
+        [sys.executable, "-m", "provider", "summary", *args],
+        input=preview,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done

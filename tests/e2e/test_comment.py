@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from provider.cli.comment import MAX_COMMENT
 from provider.cli.preview_output import STREAMING_ENV
 from provider.cli.text import MAX_LINE
 from tests.conftest import TOKEN, LocalAltcraft
-from tests.e2e.conftest import add_campaigns
+from tests.e2e.conftest import add_campaigns, run_summary
 from tests.markdown import render, table_rows
 from tooling.pulumi_cli import Workspace, new_workspace
 from tooling.pulumi_env import REPO_ROOT
@@ -45,14 +43,8 @@ def preview(ws: Workspace, *args: str, env: dict[str, str] | None = None) -> str
 
 
 def summary(stream: str, *args: str) -> tuple[int, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "provider", "summary", *args],
-        input=stream,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    done = run_summary(stream, *args)
+    assert done.returncode in (0, 1), done.stderr
     return done.returncode, done.stdout
 
 

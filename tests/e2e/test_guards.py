@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from tests.conftest import LocalAltcraft
-from tests.e2e.conftest import add_campaigns, campaigns_file
+from tests.e2e.conftest import add_campaigns, campaigns_file, run_summary
 from tooling.pulumi_cli import Workspace
-from tooling.pulumi_env import REPO_ROOT
 
 IDS = range(1000, 1030)
 
@@ -76,14 +73,7 @@ def test_drift_keep_respects_an_emergency_stop_until_the_file_changes(
     preview_json = stack.run("preview", "--json").stdout
 
     def summary(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "provider", "summary", *args],
-            input=preview_json,
-            capture_output=True,
-            text=True,
-            cwd=REPO_ROOT,
-        )
-        return done.stdout
+        return run_summary(preview_json, *args).stdout
 
     text = summary()
     assert "#### Drift kept: changed in Altcraft outside the campaigns file, left as it is" in text
@@ -140,13 +130,7 @@ def test_a_protected_campaign_cannot_be_removed_or_destroyed_but_can_be_switched
         ), result.stdout
         assert "first put the entry back with `protect: false` and deploy that; then remove the entry" in result.stdout
         assert "campaign 19 Cyber Monday: active -> inactive (remove)" not in result.stdout
-    comment = subprocess.run(
-        [sys.executable, "-m", "provider", "summary"],
-        input=stack.run("preview", "--json", check=False).stdout,
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-    )
+    comment = run_summary(stack.run("preview", "--json", check=False).stdout)
     assert comment.returncode == 1 and comment.stdout.startswith(
         "### Altcraft campaigns: the preview FAILED: ``campaigns.yaml:1: campaign 19 Cyber Monday is no longer"
     ), comment.stdout

@@ -6,13 +6,11 @@ Each test is one of the cases of the issue, with the real CLI against the local 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import LocalAltcraft
-from tests.e2e.conftest import add_campaigns, campaigns_file
+from tests.e2e.conftest import add_campaigns, campaigns_file, run_summary
 from tooling.pulumi_cli import Workspace
 from tooling.pulumi_env import REPO_ROOT
 
@@ -32,14 +30,7 @@ def without_run_program(stack: Workspace) -> dict[str, str]:
 
 
 def summary(stack: Workspace, preview_json: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "provider", "summary", *args],
-        cwd=REPO_ROOT,
-        env=stack.env,
-        input=preview_json,
-        capture_output=True,
-        text=True,
-    )
+    result = run_summary(preview_json, *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

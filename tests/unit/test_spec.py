@@ -195,8 +195,8 @@ def test_check_validates_without_altcraft_and_describes_each_lifecycle(tmp_path)
     good = tmp_path / "campaigns.yaml"
     good.write_text(
         "campaigns:\n"
-        "  - {id: 18, name: BF, active: true, active_from: 2026-11-27T00:00:00+03:00,"
-        " active_until: 2026-12-01T00:00:00+03:00}\n"
+        "  - {id: 18, name: BF, active: true, active_from: 2099-11-27T00:00:00+03:00,"
+        " active_until: 2099-12-01T00:00:00+03:00}\n"
         "  - {id: 30, name: S, completed: true}\n"
         "  - {id: 19, active: true}\n"
     )
@@ -206,8 +206,8 @@ def test_check_validates_without_altcraft_and_describes_each_lifecycle(tmp_path)
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
-        f"{good}:2: campaign 18: waiting until 2026-11-27T00:00:00+03:00, then active until "
-        "2026-12-01T00:00:00+03:00, then inactive",
+        f"{good}:2: campaign 18: waiting until 2099-11-27T00:00:00+03:00, then active until "
+        "2099-12-01T00:00:00+03:00, then inactive",
         f"{good}:3: campaign 30: completed (irreversible)",
         f"{good}: 3 campaign(s), valid (checked without Altcraft: ids and names are not)",
     ]

@@ -175,12 +175,18 @@ def _fit(sections: list[_Section], budget: int, full_list: str) -> None:
 
 def _headline(summary: Summary, calls: list[Row], drift: list[Row], releasing: bool) -> str:
     if summary.failed:
-        first = (summary.errors[0].strip().splitlines() or [""])[0] if summary.errors else "see the preview's log"
-        return f"the preview FAILED: {code_span(first, HEADLINE_REASON_CHARS, in_table=False)}"
+        return f"the preview FAILED: {code_span(_first_reason(summary.errors), HEADLINE_REASON_CHARS, in_table=False)}"
     text = _calls_text(calls, drift)
     if releasing:
         return f"WARNING: releases {len(summary.released)} of {summary.managed} managed campaigns; {text}"
     return text
+
+
+def _first_reason(errors: list[str]) -> str:
+    """The first error's first line; with the line after it when that one only introduces a list
+    ("campaigns.yaml: 2 problems, nothing was sent to Altcraft:"), so the headline names a reason."""
+    lines = [line.strip() for line in (errors[0] if errors else "see the preview's log").strip().splitlines()]
+    return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
 
 
 def _calls_text(calls: list[Row], drift: list[Row]) -> str:
@@ -207,13 +213,15 @@ def _releasing_most(summary: Summary) -> bool:
 
 
 def _errors(errors: list[str]) -> list[str]:
+    """The errors in a fenced block, line by line up to MAX_ERRORS_CHARS, then how many lines are left."""
+    lines = [line for error in errors for line in error.strip().splitlines()]
     kept, size = [], 0
-    for error in errors:
-        if size + len(error) > MAX_ERRORS_CHARS:
-            kept.append(f"... and {len(errors) - len(kept)} more (the preview's log has them all)")
+    for line in lines:
+        if size + len(line) > MAX_ERRORS_CHARS:
+            kept.append(f"... and {len(lines) - len(kept)} more lines (the preview's log has them all)")
             break
-        kept.append(error)
-        size += len(error)
+        kept.append(line)
+        size += len(line) + 1
     return code_block(kept)
 
 

@@ -102,7 +102,7 @@ def test_the_comment_tells_the_truth_at_any_size_and_on_every_failure(tmp_path: 
     code, markdown = summary(preview(ws, env={"ALTCRAFT_MAX_CHANGES": "2"}))
     assert code == 1 and markdown.startswith(
         "### Altcraft campaigns: the preview FAILED: `campaigns.yaml: this run would send 3 calls to Altcraft, more "
-        "than the limit of 2 (ALTCRAFT_MAX_CHANGES):`"
+        "than the limit of 2 (ALTCRAFT_MAX_CHANGES): campaign 1002 Campaign 1002: active -> inactive (change)"
     ), markdown.splitlines()[0]
     assert "deactivate)" not in markdown.splitlines()[0] and not table_rows(render(markdown))
 

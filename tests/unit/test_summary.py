@@ -86,7 +86,8 @@ def test_a_failed_preview_shows_its_problems() -> None:
     assert (found.rows, found.status) == ([], "failed")
     text = to_markdown(found)
     assert text.startswith(
-        "### Altcraft campaigns: the preview FAILED: `campaigns.yaml: 2 problems, nothing was sent to Altcraft:`"
+        "### Altcraft campaigns: the preview FAILED: `campaigns.yaml: 2 problems, nothing was sent to Altcraft: "
+        "campaigns.yaml:2: campaign 30 (Summer 2025) is completed"
     )
     assert "campaigns.yaml:3: campaign 999 does not exist in Altcraft" in text
 

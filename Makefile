@@ -61,14 +61,18 @@ bench: setup
 bench-shared: setup
 	$(PY) -m bench.shared_account
 
+# One worker per core (pytest-xdist): each e2e test has its own stack, state and stand-in, so they
+# run side by side; on 2 cores the suite takes about half the time.
+PYTEST := $(PY) -m pytest -n auto
+
 test: setup lint
-	$(PY) -m pytest
+	$(PYTEST)
 
 unit: venv
-	$(PY) -m pytest tests/unit
+	$(PYTEST) tests/unit
 
 e2e: setup
-	$(PY) -m pytest tests/e2e
+	$(PYTEST) tests/e2e
 
 lint: venv
 	$(PY) -m ruff check .

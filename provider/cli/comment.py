@@ -77,13 +77,23 @@ class _Section:
 
 def to_markdown(summary: Summary, full_list: str = DEFAULT_FULL_LIST) -> str:
     calls = [r for r in summary.rows if r.change != "none"]
-    drift = [r for r in calls if r.cause == "drift"]
-    own = [r for r in calls if r.cause != "drift"]
-    kept = [r for r in summary.rows if r.change == "none" and r.cause == "drift"]
-    quiet = [r for r in summary.rows if r.change == "none" and r.cause != "drift"]
     windows = any(r.schedule for r in calls)
-    releasing = _releasing_most(summary)
+    top = _verdict(summary, calls, windows)
+    sections = _sections(summary.rows, windows)
+    if windows:  # after the tables of calls, the last of them
+        chart = ["#### Windows", "", *gantt(calls, summary.read_at), ""]
+        with_calls = [section for section in sections if section.rows[0][0] in {r.campaign_id for r in calls}]
+        (with_calls[-1].after if with_calls else top).extend(chart)
+    bottom = _notes(summary.notes)
+    _fit(sections, MAX_COMMENT - len("\n".join(top + bottom)) - 100, full_list)
+    out = [*top, *(line for section in sections for line in section.lines(full_list)), *bottom]
+    return "\n".join(out).rstrip("\n") + "\n"
 
+
+def _verdict(summary: Summary, calls: list[Row], windows: bool) -> list[str]:
+    """The headline, then what a reviewer must not miss: the failure, a mass release, stops, completions."""
+    drift = [r for r in calls if r.cause == "drift"]
+    releasing = _releasing_most(summary)
     top = [f"### Altcraft campaigns: {_headline(summary, calls, drift, releasing)}", ""]
     if summary.failed:
         top += ["**The preview failed, so `pulumi up` sends nothing.** Why:", "", *_errors(summary.errors), ""]
@@ -102,64 +112,54 @@ def to_markdown(summary: Summary, full_list: str = DEFAULT_FULL_LIST) -> str:
         top += [f"**Irreversible:** `pulumi up` completes {names}. A completed campaign never runs again.", ""]
     if summary.read_at and windows:
         top += [f"Windows read at {summary.read_at} (Altcraft's clock): what `pulumi up` would do then.", ""]
+    return top
 
-    sections: list[_Section] = []
-    if own:
-        rows = [
-            (r.campaign_id, _cells([_name(r), _change(r), r.before, r.after, WHY[r.cause]], r, windows)) for r in own
-        ]
-        sections.append(
-            _Section(
-                f"From the campaigns file: {_count(own)}",
-                [],
-                _table(["Campaign", "Change", "From", "To", "Why"], windows),
-                rows,
-            )
-        )
-    if drift:
-        rows = [(r.campaign_id, _cells([_name(r), _change(r), r.before, r.after], r, windows)) for r in drift]
-        sections.append(
-            _Section(
-                f"Drift: changed in Altcraft outside the campaigns file: {_count(drift)}",
-                [DRIFT_NOTE, ""],
-                _table(["Campaign", "Change", "From", "To"], windows),
-                rows,
-            )
-        )
-    if windows:
-        chart = ["#### Windows", "", *gantt(calls, summary.read_at), ""]
-        (sections[-1].after if sections else top).extend(chart)
-    if kept:
-        rows = [
-            (r.campaign_id, f"| {_name(r)} | {r.before} | active: {'false' if r.before == 'active' else 'true'} |")
-            for r in kept
-        ]
-        sections.append(
-            _Section(
-                f"Drift kept: changed in Altcraft outside the campaigns file, left as it is: {_count(kept)}",
-                [KEPT_NOTE, ""],
-                ["| Campaign | State in Altcraft | The file says |", "|---|---|---|"],
-                rows,
-            )
-        )
-    if quiet:
-        rows = [(r.campaign_id, f"| {_name(r)} | {r.before or ''} | {r.no_call or r.cause} |") for r in quiet]
-        sections.append(
-            _Section(
-                f"No call to Altcraft: {_count(quiet)}",
-                [_by_reason(quiet), ""],
-                ["| Campaign | State in Altcraft | Why no call |", "|---|---|---|"],
-                rows,
-            )
-        )
-    bottom: list[str] = []
-    if summary.notes:
-        notes = [f"- {code_span(note, MAX_LINE - 20, in_table=False)}" for note in summary.notes[:MAX_NOTES]]
-        more = len(summary.notes) - MAX_NOTES
-        bottom += ["#### Notes", "", *notes, *([f"- and {more} more (see the preview's log)"] if more > 0 else []), ""]
-    _fit(sections, MAX_COMMENT - len("\n".join(top + bottom)) - 100, full_list)
-    out = [*top, *(line for section in sections for line in section.lines(full_list)), *bottom]
-    return "\n".join(out).rstrip("\n") + "\n"
+
+def _sections(rows: list[Row], windows: bool) -> list[_Section]:
+    """One section per kind of row, the calls first: the file's own, drift, kept drift, no call."""
+    own = [r for r in rows if r.change != "none" and r.cause != "drift"]
+    drift = [r for r in rows if r.change != "none" and r.cause == "drift"]
+    kept = [r for r in rows if r.change == "none" and r.cause == "drift"]
+    quiet = [r for r in rows if r.change == "none" and r.cause != "drift"]
+    calls_header = ["Campaign", "Change", "From", "To"]
+    sections = [
+        _Section(
+            f"From the campaigns file: {_count(own)}",
+            [],
+            _table([*calls_header, "Why"], windows),
+            [(r.campaign_id, _cells([_name(r), _change(r), r.before, r.after, WHY[r.cause]], r, windows)) for r in own],
+        ),
+        _Section(
+            f"Drift: changed in Altcraft outside the campaigns file: {_count(drift)}",
+            [DRIFT_NOTE, ""],
+            _table(calls_header, windows),
+            [(r.campaign_id, _cells([_name(r), _change(r), r.before, r.after], r, windows)) for r in drift],
+        ),
+        _Section(
+            f"Drift kept: changed in Altcraft outside the campaigns file, left as it is: {_count(kept)}",
+            [KEPT_NOTE, ""],
+            ["| Campaign | State in Altcraft | The file says |", "|---|---|---|"],
+            [
+                (r.campaign_id, f"| {_name(r)} | {r.before} | active: {str(r.before != 'active').lower()} |")
+                for r in kept
+            ],
+        ),
+        _Section(
+            f"No call to Altcraft: {_count(quiet)}",
+            [_by_reason(quiet), ""],
+            ["| Campaign | State in Altcraft | Why no call |", "|---|---|---|"],
+            [(r.campaign_id, f"| {_name(r)} | {r.before or ''} | {r.no_call or r.cause} |") for r in quiet],
+        ),
+    ]
+    return [section for section in sections if section.rows]
+
+
+def _notes(notes: list[str]) -> list[str]:
+    if not notes:
+        return []
+    shown = [f"- {code_span(note, MAX_LINE - 20, in_table=False)}" for note in notes[:MAX_NOTES]]
+    more = len(notes) - MAX_NOTES
+    return ["#### Notes", "", *shown, *([f"- and {more} more (see the preview's log)"] if more > 0 else []), ""]
 
 
 def _fit(sections: list[_Section], budget: int, full_list: str) -> None:

@@ -62,8 +62,9 @@ bench-shared: setup
 	$(PY) -m bench.shared_account
 
 # One worker per core (pytest-xdist): each e2e test has its own stack, state and stand-in, so they
-# run side by side; on 2 cores the suite takes about half the time.
-PYTEST := $(PY) -m pytest -n auto
+# run side by side; an idle worker takes tests queued on the other (worksteal), so one slow test does
+# not leave a core idle at the end.
+PYTEST := $(PY) -m pytest -n auto --dist worksteal
 
 test: setup lint
 	$(PYTEST)

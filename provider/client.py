@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 
@@ -179,12 +179,11 @@ def without_password(text: str, url: str | None = None) -> str:
 
 
 def _carries(url: str, token: str) -> bool:
-    """The URL holds the token as one of its parts (a path segment, a query value, a user name),
-    not as a few letters that happen to match (the `/api/v1.1` this client adds is not one)."""
+    """The URL holds the token as one of its parts (a path segment, a user name, anywhere in the
+    query or fragment), not as a few letters of the host or of the `/api/v1.1` this client adds."""
     parts = urlsplit(url)
     segments = parts.path.removesuffix(API_PREFIX).split("/")
-    words = {*segments, *(value for _key, value in parse_qsl(parts.query)), parts.username or ""}
-    return token in words or token in parts.query or token in parts.fragment
+    return token in {*segments, parts.username or ""} or token in parts.query or token in parts.fragment
 
 
 class AltcraftClient:

@@ -41,13 +41,14 @@ CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
 
 def run() -> None:
     path, chosen_by = campaigns_file(pulumi.Config().get(CAMPAIGNS_FILE_KEY))
+    stack_name = pulumi.get_stack()
     try:
         specs = load_campaigns(path, chosen_by)  # before any network: a broken file costs no API call
-        settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret, stack=pulumi.get_stack())
+        settings = Settings.from_sources(stack_config, os.environ, is_secret=is_config_secret, stack=stack_name)
         limit = max_changes(stack_config, os.environ)  # every setting checked before any network
         skew_s, skew_source = max_clock_skew(stack_config, os.environ)
-        guarded, guard_source = name_guards_required(stack_config, pulumi.get_stack())
-        unguarded = missing_name_guards(specs, pulumi.get_stack(), guard_source) if guarded else []
+        guarded, guard_source = name_guards_required(stack_config, stack_name)
+        unguarded = missing_name_guards(specs, stack_name, guard_source) if guarded else []
         if unguarded:  # a mandatory rule, all or nothing: no entry of the file is applied
             raise SpecError(path, unguarded)
         stack = this_stack()
@@ -81,7 +82,7 @@ def run() -> None:
             f"Altcraft's clock is {relative(skew)} this machine's; windows are read by Altcraft's clock, the one "
             "it starts and stops campaigns by"
         )
-    where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {pulumi.get_stack()})"
+    where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {stack_name})"
     if found.problems:
         fail(f"{SpecError(path, found.problems)}\n(checked against {where})")
     too_many = over_limit(found.writes, *limit)

@@ -55,7 +55,7 @@ class Deployed:
 
 
 # How a schedule reads in a line: "[from 2026-11-27T00:00:00+03:00, until ..., completes ...]".
-_WORDS = dict(zip(TIME_KEYS, ("from", "until", "completes"), strict=True))
+WINDOW_WORDS = dict(zip(TIME_KEYS, ("from", "until", "completes"), strict=True))
 
 
 @dataclass(frozen=True)
@@ -102,10 +102,10 @@ class Write:
     def line(self) -> str:
         notes = [self.cause, *(["irreversible"] if self.irreversible else [])]
         notes += [f"{self.calls} calls"] if self.calls > 1 else []
-        text = f"{_who(self.campaign_id, self.name)}: {self.before} -> {self.after} ({', '.join(notes)})"
+        text = f"{who(self.campaign_id, self.name)}: {self.before} -> {self.after} ({', '.join(notes)})"
         if self.stops_now:
             text += f": stops now, starts {self.stops_now}"
-        dates = [f"{_WORDS[key]} {value}" for key, value in self.schedule.as_text().items()]
+        dates = [f"{WINDOW_WORDS[key]} {value}" for key, value in self.schedule.as_text().items()]
         return f"{text} [{', '.join(dates)}]" if dates else text
 
     @classmethod
@@ -117,7 +117,7 @@ class Write:
         dates: dict[str, str] = {}
         for part in match["dates"].split(", ") if match["dates"] else []:
             word, _, value = part.partition(" ")
-            key = next((key for key, known in _WORDS.items() if known == word), None)
+            key = next((key for key, known in WINDOW_WORDS.items() if known == word), None)
             if key is None:
                 return None
             dates[key] = value
@@ -130,7 +130,7 @@ class Write:
         return cls(int(match["id"]), name, match["before"], match["after"], match["cause"], calls, schedule)  # type: ignore[arg-type]
 
 
-def _who(campaign_id: int, name: str) -> str:
+def who(campaign_id: int, name: str) -> str:
     """The start of every line: `campaign 18 Black Friday`, the name on one line whatever it holds."""
     return f"campaign {campaign_id} {printable(name)}" if name else f"campaign {campaign_id}"
 
@@ -154,7 +154,7 @@ class Kept:
 
     def line(self) -> str:
         wanted = "true" if self.wanted else "false"
-        return f"{_who(self.campaign_id, self.name)}: {self.state}, drift kept (the file says active: {wanted})"
+        return f"{who(self.campaign_id, self.name)}: {self.state}, drift kept (the file says active: {wanted})"
 
     @classmethod
     def parse(cls, text: str) -> Kept | None:
@@ -235,11 +235,11 @@ def review(
             problems.append(Problem(spec.line, None, str(error)))
             continue
         if before != desired.intent and spec.schedule.ended(now):
-            notes.append(ended_note(_who(live.id, live.name), spec.schedule, now))
+            notes.append(ended_note(who(live.id, live.name), spec.schedule, now))
         if live.state == "waiting" and desired.wanted == "altcraft":
-            launches.append(f"{_who(live.id, live.name)}: {LAUNCH_ON_ALTCRAFT_DATES}")
+            launches.append(f"{who(live.id, live.name)}: {LAUNCH_ON_ALTCRAFT_DATES}")
         elif live.state == "waiting" and desired.wanted == "off":
-            notes.append(f"{_who(live.id, live.name)}: {STOPPED_AT_LAUNCH}")
+            notes.append(f"{who(live.id, live.name)}: {STOPPED_AT_LAUNCH}")
         if steps is not None:
             writes.append(_write(live, steps, cause_of(desired.intent, before), desired.schedule))
         elif drift_kept(desired, live, before):
@@ -265,7 +265,7 @@ def review(
 def protected_removal(campaign_id: int, name: str) -> str:
     """Why a protected campaign cannot leave the file in one step, and the two steps that retire it."""
     return (
-        f"{_who(campaign_id, name)} is no longer in the file, but it is protected (`protect: true` at the last "
+        f"{who(campaign_id, name)} is no longer in the file, but it is protected (`protect: true` at the last "
         "deploy), so it cannot be released. To retire it: first put the entry back with `protect: false` and "
         "deploy that; then remove the entry. Nothing was sent"
     )

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from provider.clock import machine_now
-from provider.review import ended_note
+from provider.review import ended_note, who
 from provider.schedule import format_time
 from provider.spec import CampaignSpec, load_campaigns
 
@@ -27,14 +27,13 @@ def check(path: Path, chosen_by: str | None = None, now: Callable[[], datetime] 
     ]
     moment = now()
     ended = [spec for spec in specs if spec.schedule.ended(moment) and not spec.completed]
-    lines += [f"{path}:{spec.line}: warning: {ended_note(_who(spec), spec.schedule, moment, 'now')}" for spec in ended]
+    lines += [
+        f"{path}:{spec.line}: warning: {ended_note(who(spec.id, spec.name or ''), spec.schedule, moment, 'now')}"
+        for spec in ended
+    ]
     warned = f", {len(ended)} warning(s)" if ended else ""
     lines.append(f"{path}: {len(specs)} campaign(s), valid{warned} (checked without Altcraft: ids and names are not)")
     return lines
-
-
-def _who(spec: CampaignSpec) -> str:
-    return f"campaign {spec.id} {spec.name}" if spec.name else f"campaign {spec.id}"
 
 
 def describe_lifecycle(spec: CampaignSpec) -> str | None:

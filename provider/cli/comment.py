@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from provider.cli.chart import gantt
 from provider.cli.summary import Row, Summary
 from provider.cli.text import MAX_LINE, code_block, code_span, cut
+from provider.review import WINDOW_WORDS
 from provider.schedule import KEYS as TIME_KEYS
 from provider.siblings import id_ranges
 
@@ -261,8 +262,9 @@ def _change(row: Row) -> str:
 
 
 def _window_text(schedule: dict[str, str] | None) -> str:
-    words = {"active_from": "from", "active_until": "until", "complete_at": "completes"}
-    return "<br>".join(f"{words[key]} {schedule[key]}" for key in TIME_KEYS if key in schedule) if schedule else ""
+    return (
+        "<br>".join(f"{WINDOW_WORDS[key]} {schedule[key]}" for key in TIME_KEYS if key in schedule) if schedule else ""
+    )
 
 
 def _name(row: Row) -> str:

@@ -1,5 +1,5 @@
 """Campaigns as code: one Pulumi resource per campaign in the campaigns file (see provider/program.py)."""
 
-from provider.program import run
+from provider.engine.program import run
 
 run()

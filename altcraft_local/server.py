@@ -89,7 +89,7 @@ class AltcraftServer:
                 state = body.get("state")
                 if state is not None and state not in STATES:
                     raise ApiError(400, f"Incorrect state {state!r}")
-                return [on_the_wire(c) for c in store.list(from_id, limit, state) if _visible(store, token, c)]
+                return [on_the_wire(c) for c in store.list(from_id, limit, state) if _token_sees(store, token, c)]
             campaign_id = _int_param(body, "id")
             store.authorize(token, method)
             campaign = store.find(campaign_id)
@@ -107,7 +107,7 @@ class AltcraftServer:
             return None
 
 
-def _visible(store: Store, token: str | None, campaign: dict[str, Any]) -> bool:
+def _token_sees(store: Store, token: str | None, campaign: dict[str, Any]) -> bool:
     try:
         store.authorize(token, "list", campaign)
     except ApiError:

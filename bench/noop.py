@@ -9,11 +9,10 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from provider import state_size
-from provider.pickle_guard import restore_pickler
+from provider.engine import workarounds
 
 # The same state shape as our campaigns, so the engine floor compares like with like.
-state_size.install()
+workarounds.install_in_program()
 
 
 class NoopProvider(ResourceProvider):
@@ -41,5 +40,5 @@ class Noop(Resource, module="noop", name="Noop"):
     value: pulumi.Output[str]
 
     def __init__(self, resource_name: str, key: str, value: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        restore_pickler()
+        workarounds.before_registering()
         super().__init__(NoopProvider(), resource_name, {"key": key, "value": value}, opts)

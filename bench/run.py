@@ -26,6 +26,7 @@ from typing import Any
 
 from altcraft_local import process as altcraft_process
 from altcraft_local.admin import Admin, count_writes
+from provider.planning.record import CAMPAIGN_TYPE
 from tooling.pulumi_cli import Workspace, new_workspace
 from tooling.pulumi_env import REPO_ROOT
 
@@ -141,7 +142,7 @@ def state_profile(ws: Workspace, n: int) -> dict[str, float]:
     resources = json.loads(ws.run("stack", "export").stdout)["deployment"]["resources"]
     profile: dict[str, float] = {}
     for resource in resources:
-        if resource["type"] == "pulumi-python:dynamic/altcraft:Campaign":
+        if resource["type"] == CAMPAIGN_TYPE:
             for key, value in resource.items():
                 profile[key] = profile.get(key, 0) + _exported_size(key, value)
         elif resource["type"] == "pulumi:pulumi:Stack":

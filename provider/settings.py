@@ -1,4 +1,8 @@
-"""Where the provider finds Altcraft: stack config first, then the environment.
+"""Every setting, where it is read (stack config, then the environment), and its checks.
+
+The one list of settings is `ALL`; `altcraft-campaigns --help` and docs/settings.md are made from
+it. The client below this layer knows no setting names: `Settings.client` tells it which keys
+chose its values, for its messages.
 
 `altcraft:url` / ALTCRAFT_URL and the secret `altcraft:token` / ALTCRAFT_TOKEN. The token is kept
 out of repr() so it cannot reach a log or an error message by accident.
@@ -8,46 +12,116 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import NamedTuple
 
-from provider.client import AltcraftClient, normalize_base_url, url_password_part
-from provider.errors import UserFacingError
-from provider.retry import RetryPolicy
+from provider.altcraft.client import AltcraftClient, SettingNames
+from provider.altcraft.retry import RetryPolicy
+from provider.altcraft.urls import normalize_base_url, url_password_part
+from provider.errors import SettingsError
 
-URL_KEY, TOKEN_KEY = "altcraft:url", "altcraft:token"
-URL_ENV, TOKEN_ENV = "ALTCRAFT_URL", "ALTCRAFT_TOKEN"
-# Optional tuning: (config key, environment variable, default seconds)
-RETRY_BUDGET = ("altcraft:retryBudgetSeconds", "ALTCRAFT_RETRY_BUDGET_SECONDS", 60.0)
-REQUEST_TIMEOUT = ("altcraft:requestTimeoutSeconds", "ALTCRAFT_REQUEST_TIMEOUT_SECONDS", 30.0)
-# How long a write that got no answer may still land (provider.client waits that long for it).
-WRITE_SETTLE = ("altcraft:writeSettleSeconds", "ALTCRAFT_WRITE_SETTLE_SECONDS", 60.0)
-# The campaigns file of a stack: config key (in the project's namespace) and default.
-CAMPAIGNS_FILE_KEY, DEFAULT_CAMPAIGNS_FILE = "campaignsFile", "campaigns.yaml"
+
+class Setting(NamedTuple):
+    """One setting: where it is read, its default, and what it means (for --help and docs/settings.md)."""
+
+    key: str  # the stack config key (`pulumi config set KEY VALUE`)
+    env: str  # the environment variable; "" when there is none
+    default: float | int | str | None
+    meaning: str  # one line, with {default} where the default goes (see `described`)
+    secret: bool = False  # must be stored encrypted (`pulumi config set --secret`)
+
+    @property
+    def described(self) -> str:
+        """The meaning as `altcraft-campaigns --help` and docs/settings.md show it."""
+        default = f"{self.default:g}" if isinstance(self.default, float) else self.default
+        return self.meaning.format(default=default)
+
+
+URL = Setting("altcraft:url", "ALTCRAFT_URL", None, "Altcraft's address, e.g. https://altcraft.example.com")
+TOKEN = Setting(
+    "altcraft:token", "ALTCRAFT_TOKEN", None, "API token: `pulumi config set --secret altcraft:token`", secret=True
+)
+URL_KEY, TOKEN_KEY = URL.key, TOKEN.key
+URL_ENV, TOKEN_ENV = URL.env, TOKEN.env
+# Optional tuning, in seconds.
+REQUEST_TIMEOUT = Setting(
+    "altcraft:requestTimeoutSeconds",
+    "ALTCRAFT_REQUEST_TIMEOUT_SECONDS",
+    30.0,
+    "seconds per request (default {default})",
+)
+RETRY_BUDGET = Setting(
+    "altcraft:retryBudgetSeconds",
+    "ALTCRAFT_RETRY_BUDGET_SECONDS",
+    60.0,
+    "seconds of retries per run (default {default})",
+)
 # The most calls one run may send (stack config; the environment overrides it for one run). 0: no limit.
-MAX_CHANGES = ("altcraft:maxChanges", "ALTCRAFT_MAX_CHANGES", 25)
-# How far Altcraft's clock may be from this machine's in a run that reads windows (provider.clock);
-# the environment overrides it for one run. More than an hour would start and stop campaigns an
-# hour off: refused.
-MAX_CLOCK_SKEW = ("altcraft:maxClockSkewSeconds", "ALTCRAFT_MAX_CLOCK_SKEW_SECONDS", 300)
+MAX_CHANGES = Setting(
+    "altcraft:maxChanges", "ALTCRAFT_MAX_CHANGES", 25, "most calls one up may send (default {default}; 0: no limit)"
+)
+# How far Altcraft's clock may be from this machine's in a run that reads windows
+# (provider.altcraft.clock); the environment overrides it for one run. More than an hour would
+# start and stop campaigns an hour off: refused.
+MAX_CLOCK_SKEW = Setting(
+    "altcraft:maxClockSkewSeconds",
+    "ALTCRAFT_MAX_CLOCK_SKEW_SECONDS",
+    300,
+    "Altcraft's clock vs this one, windows (default {default})",
+)
 MAX_CLOCK_SKEW_CEILING = 3600
+# How long a write that got no answer may still land (provider.altcraft.client waits that long for it).
+WRITE_SETTLE = Setting(
+    "altcraft:writeSettleSeconds",
+    "ALTCRAFT_WRITE_SETTLE_SECONDS",
+    60.0,
+    "seconds an unanswered write may still land (default {default})",
+)
+# The campaigns file of a stack: config key (in the project's namespace) and default.
+CAMPAIGNS_FILE = Setting("campaignsFile", "", "campaigns.yaml", "the stack's campaigns file (default {default})")
+CAMPAIGNS_FILE_KEY, DEFAULT_CAMPAIGNS_FILE = CAMPAIGNS_FILE.key, str(CAMPAIGNS_FILE.default)
 # Every entry must carry a name guard (`name:`), checked on the whole file before any call. Stack
 # config only: a mandatory rule that a variable can switch off for one run is advisory. Unset, it
 # is on for the stacks whose name starts with PRODUCTION_PREFIX.
-REQUIRE_NAME_GUARDS_KEY = "altcraft:requireNameGuards"
 PRODUCTION_PREFIX = "prod"
-
-
-class SettingsError(UserFacingError):
-    """Altcraft's URL or token is missing or unusable."""
+REQUIRE_NAME_GUARDS = Setting(
+    "altcraft:requireNameGuards",
+    "",
+    None,
+    f"true: every entry needs `name:` (default: on for stacks named {PRODUCTION_PREFIX}*)",
+)
+REQUIRE_NAME_GUARDS_KEY = REQUIRE_NAME_GUARDS.key
+# Stacks that share this Altcraft account (provider.planning.siblings): none may manage another's campaign.
+SIBLING_STACKS = Setting(
+    "altcraft:siblingStacks", "", None, "stacks sharing this account, a JSON list or names separated by commas"
+)
+# How the client's messages name the settings that chose its URL, token and timeout.
+CLIENT_NAMES = SettingNames(
+    url=f"{URL_KEY} (or {URL_ENV})", token=f"{TOKEN_KEY} or {TOKEN_ENV}", request_timeout=REQUEST_TIMEOUT.key
+)
+# Every setting, in the order --help and docs/settings.md list them.
+ALL = (
+    URL,
+    TOKEN,
+    REQUEST_TIMEOUT,
+    RETRY_BUDGET,
+    MAX_CHANGES,
+    MAX_CLOCK_SKEW,
+    WRITE_SETTLE,
+    CAMPAIGNS_FILE,
+    REQUIRE_NAME_GUARDS,
+    SIBLING_STACKS,
+)
+# The guards the environment may loosen for one run (see _guard).
+OVERRIDDEN_FOR_ONE_RUN = (MAX_CHANGES, MAX_CLOCK_SKEW)
 
 
 @dataclass(frozen=True)
 class Settings:
     url: str
     token: str = field(repr=False)
-    retry_budget_s: float = RETRY_BUDGET[2]
-    request_timeout_s: float = REQUEST_TIMEOUT[2]
-    write_settle_s: float = WRITE_SETTLE[2]
+    retry_budget_s: float = float(RETRY_BUDGET.default)
+    request_timeout_s: float = float(REQUEST_TIMEOUT.default)
+    write_settle_s: float = float(WRITE_SETTLE.default)
     url_source: str = URL_KEY  # which setting chose the URL, for messages: altcraft:url or ALTCRAFT_URL
 
     @classmethod
@@ -116,6 +190,7 @@ class Settings:
             timeout=(min(5.0, self.request_timeout_s), self.request_timeout_s),
             retry=RetryPolicy(budget_s=self.retry_budget_s),
             write_settle_s=self.write_settle_s,
+            names=CLIENT_NAMES,
         )
 
 
@@ -131,12 +206,12 @@ def _set_but_empty(name: str, value: str | None, how_to_set: str) -> str | None:
 
 
 def _seconds(
-    setting: tuple[str, str, float],
+    setting: Setting,
     config_get: Callable[[str], str | None],
     environ: Mapping[str, str],
     minimum: float,
 ) -> float:
-    key, env, default = setting
+    key, env, default = setting.key, setting.env, float(setting.default or 0)
     raw = config_get(key) or environ.get(env)
     if raw is None or raw == "":
         return default
@@ -173,7 +248,7 @@ def name_guards_required(config_get: Callable[[str], str | None], stack: str) ->
 
 
 def _guard(
-    setting: tuple[str, str, int],
+    setting: Setting,
     config_get: Callable[[str], str | None],
     environ: Mapping[str, str],
     low: int,
@@ -185,7 +260,7 @@ def _guard(
     Unlike everything else, the environment wins here: it is how one run is allowed past the
     stack's standing guard, without a commit that loosens it for good.
     """
-    key, env, default = setting
+    key, env, default = setting.key, setting.env, int(setting.default or 0)
     for raw, source in ((environ.get(env), env), (config_get(key), key)):
         if raw is None or raw == "":
             continue
@@ -206,26 +281,3 @@ def campaigns_file(configured: str | None) -> tuple[str, str]:
     return DEFAULT_CAMPAIGNS_FILE, (
         f"the default; a stack names another with `pulumi config set {CAMPAIGNS_FILE_KEY} FILE`"
     )
-
-
-def changed_since(saved: Mapping[str, Any] | None, config_get: Callable[[str], str | None]) -> list[str]:
-    """The settings that choose the account (URL, token) whose stack config differs from `saved`.
-
-    `saved` is the config Pulumi saved at the last deployment (None: never deployed). A token
-    kept in ALTCRAFT_TOKEN is read at call time, so only config keys can go stale.
-    """
-    if saved is None:
-        return []
-    return [key for key in (URL_KEY, TOKEN_KEY) if _plain(key, saved.get(key)) != _plain(key, config_get(key))]
-
-
-def _plain(key: str, value: object) -> str | None:
-    """A setting as it acts: blanks stripped, and a URL as the address it means (`.../api/` is
-    `.../api/v1.1`), so writing the same address another way is no change."""
-    text = (value.strip() or None) if isinstance(value, str) else None
-    if key == URL_KEY and text:
-        try:
-            return normalize_base_url(text)
-        except ValueError:
-            return text
-    return text

@@ -18,25 +18,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
+from provider import settings
+from provider.altcraft.model import STATES
 from provider.cli import comment, export, summary
 from provider.cli.check import check
 from provider.cli.preview_output import STREAMING_ENV, read_preview
 from provider.cli.stack import Project, connect
-from provider.client import STATES
 from provider.errors import UserFacingError
-from provider.settings import (
-    CAMPAIGNS_FILE_KEY,
-    DEFAULT_CAMPAIGNS_FILE,
-    MAX_CHANGES,
-    MAX_CLOCK_SKEW,
-    REQUEST_TIMEOUT,
-    RETRY_BUDGET,
-    TOKEN_ENV,
-    TOKEN_KEY,
-    URL_ENV,
-    URL_KEY,
-    WRITE_SETTLE,
-)
+from provider.settings import DEFAULT_CAMPAIGNS_FILE
 
 PROG = "altcraft-campaigns"
 # summary's exit codes besides 0: the preview failed (the output says why); no output (unreadable input).
@@ -44,21 +33,13 @@ SUMMARY_FAILED_PREVIEW, SUMMARY_UNREADABLE = 1, 2
 
 
 def settings_help() -> str:
-    """Every setting, from the constants the program and provider use, so the list cannot go stale."""
-    rows = [
-        (URL_KEY, URL_ENV, "Altcraft's address, e.g. https://altcraft.example.com"),
-        (f"{TOKEN_KEY} (secret)", TOKEN_ENV, f"API token: `pulumi config set --secret {TOKEN_KEY}`"),
-        (REQUEST_TIMEOUT[0], REQUEST_TIMEOUT[1], f"seconds per request (default {REQUEST_TIMEOUT[2]:g})"),
-        (RETRY_BUDGET[0], RETRY_BUDGET[1], f"seconds of retries per run (default {RETRY_BUDGET[2]:g})"),
-        (MAX_CHANGES[0], MAX_CHANGES[1], f"most calls one up may send (default {MAX_CHANGES[2]}; 0: no limit)"),
-        (MAX_CLOCK_SKEW[0], MAX_CLOCK_SKEW[1], f"Altcraft's clock vs this one, windows (default {MAX_CLOCK_SKEW[2]})"),
-        (WRITE_SETTLE[0], WRITE_SETTLE[1], f"seconds an unanswered write may still land (default {WRITE_SETTLE[2]:g})"),
-        (CAMPAIGNS_FILE_KEY, "", f"the stack's campaigns file (default {DEFAULT_CAMPAIGNS_FILE})"),
-    ]
+    """Every setting, from the list the program and provider read (provider.settings.ALL)."""
+    rows = [(f"{s.key} (secret)" if s.secret else s.key, s.env, s.described) for s in settings.ALL]
     table = "\n".join(f"  {key:<32} {env:<34} {what}" for key, env, what in rows)
+    overrides = " and ".join(s.env for s in settings.OVERRIDDEN_FOR_ONE_RUN)
     return (
         "settings: stack config (`pulumi config set KEY VALUE`), else the environment variable;\n"
-        f"{MAX_CHANGES[1]} and {MAX_CLOCK_SKEW[1]} override the stack's value for one run.\n"
+        f"{overrides} override the stack's value for one run.\n"
         f"  {'config key':<32} {'environment variable':<34} meaning\n{table}\n\n"
         "stack: --stack NAME, else the stack selected in the project directory (`pulumi stack select`);\n"
         "with neither, the environment variables alone. export says on standard error which URL and\n"

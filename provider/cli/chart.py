@@ -16,10 +16,10 @@ import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone, tzinfo
 
+from provider.campaigns.schedule import KEYS as TIME_KEYS
+from provider.campaigns.schedule import Schedule, TimeError, format_time, parse_time
 from provider.cli.summary import Row
-from provider.cli.text import visible
-from provider.schedule import KEYS as TIME_KEYS
-from provider.schedule import Schedule, TimeError, format_time, parse_time
+from provider.cli.text import without_invisible
 
 # Past this many windows a chart is unreadable (and long): the first ones are drawn, the title says so.
 MAX_CHARTED = 30
@@ -86,6 +86,6 @@ def _at(moment: datetime | str, zone: tzinfo) -> str:
 
 def _section_title(row: Row) -> str:
     """A section title Mermaid cannot read as syntax: letters, digits, spaces and a little punctuation."""
-    name = re.sub(r"[^\w .,()+-]+", " ", visible(row.name or ""))
+    name = re.sub(r"[^\w .,()+-]+", " ", without_invisible(row.name or ""))
     name = " ".join(name.split())[:SECTION_NAME_CHARS]
     return f"{row.campaign_id} {name}".strip()

@@ -1,8 +1,8 @@
 """`check`: a campaigns file validated alone, with no URL, token or network.
 
-It runs the program's own loader (`provider.spec`) and says what the preview would say about the
+It runs the program's own loader (`provider.campaigns.loader`) and says what the preview would say about the
 file alone: every problem with its line, and the same warning for a window that is already over
-(`provider.review.ended_note`), read by this machine's clock since there is no Altcraft to ask.
+(`provider.planning.review.ended_note`), read by this machine's clock since there is no Altcraft to ask.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from provider.clock import machine_now
-from provider.review import ended_note, who
-from provider.schedule import format_time
-from provider.spec import CampaignSpec, load_campaigns
+from provider.altcraft.clock import machine_now
+from provider.campaigns.loader import CampaignSpec, load_campaigns
+from provider.campaigns.schedule import format_time
+from provider.planning.lines import who
+from provider.planning.review import ended_note
 
 
 def check(path: Path, chosen_by: str | None = None, now: Callable[[], datetime] = machine_now) -> list[str]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from provider.campaigns.schedule import KEYS as TIME_KEYS
 from provider.cli.chart import gantt
 from provider.cli.summary import Row, Summary
 from provider.cli.text import MAX_LINE, code_block, code_span, cut
-from provider.review import WINDOW_WORDS
-from provider.schedule import KEYS as TIME_KEYS
-from provider.siblings import id_ranges
+from provider.planning.lines import WINDOW_WORDS
+from provider.planning.siblings import id_ranges
 
 # Room to spare under GitHub's 65,536, for the stack's title the workflow adds above it.
 MAX_COMMENT = 60_000

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from provider.client import STATES, TERMINAL_STATES, AltcraftClient, Campaign, Unreadable, index_listing
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.model import STATES, TERMINAL_STATES, Unreadable, index_listing
+from provider.altcraft.model import LiveCampaign as Campaign
 
 DEFAULT_STATES = tuple(state for state in STATES if state not in TERMINAL_STATES)
 SCHEMA_LINE = "# yaml-language-server: $schema=./provider/campaigns.schema.json"
@@ -85,14 +87,14 @@ def _escape(char: str) -> str:
     if char in ('"', "\\"):
         return "\\" + char
     code = ord(char)
-    if _printable(code):
+    if _yaml_printable(code):
         return char
     if code <= 0xFF:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def _printable(code: int) -> bool:
+def _yaml_printable(code: int) -> bool:
     # YAML's c-printable set, less the characters it treats as line breaks or a byte-order mark.
     in_yaml = 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
     return in_yaml and code not in (0x2028, 0x2029, 0xFEFF)

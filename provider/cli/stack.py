@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from provider.client import AltcraftClient
+from provider.altcraft.client import AltcraftClient
 from provider.errors import UserFacingError
 from provider.settings import CAMPAIGNS_FILE_KEY, Settings, campaigns_file
 

@@ -1,6 +1,6 @@
 """A preview -> what a reviewer needs: did it fail and why, then per campaign change, from, to, why.
 
-The calls come from the preview's own lines (`provider.review`: "campaign 18 Black Friday: inactive
+The calls come from the preview's own lines (`provider.planning.review`: "campaign 18 Black Friday: inactive
 -> active (adopt)"), so a row says exactly what the preview said, drift set apart from the pull
 request's own changes. Campaign steps that send no call (an entry adopted as it is, an entry
 released, a guard edited) are rows too. Lines inside an error are not rows: a preview that failed
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from provider.cli.preview_output import GENERIC_FAILURE, STREAMING_ENV, PolicyViolation, PreviewOutput, Step
-from provider.deployment import CAMPAIGN_TYPE, intent_of
-from provider.review import Kept, Write, parse_clock_line, printable
+from provider.planning.lines import Kept, PlannedChange, one_line, parse_clock_line
+from provider.planning.record import CAMPAIGN_TYPE, campaign_id_of, intent_of, number
 
 # The JSON output's version: bumped when a field changes meaning or goes; new fields keep it.
 FORMAT_VERSION = 1
@@ -83,9 +83,9 @@ def summarize(preview: PreviewOutput) -> Summary:
         if diagnostic.severity not in ("info", "warning"):
             continue  # an error's lines describe what will not be sent
         for line in diagnostic.message.splitlines():
-            write, kept = Write.parse(line), Kept.parse(line)
-            if write is not None:
-                rows[write.campaign_id] = _row(write)
+            change, kept = PlannedChange.parse(line), Kept.parse(line)
+            if change is not None:
+                rows[change.campaign_id] = _row(change)
             elif kept is not None:  # drift, and no call: `drift: keep` leaves it
                 name, state = kept.name or None, kept.state
                 rows[kept.campaign_id] = Row(
@@ -132,19 +132,19 @@ def _violation(violation: PolicyViolation) -> str:
     return f"policy {violation.policy} ({violation.level}), {violation.resource}: {text}"
 
 
-def _row(write: Write) -> Row:
-    window, name = write.schedule.as_text() or None, write.name or None
+def _row(change: PlannedChange) -> Row:
+    window, name = change.schedule.as_text() or None, change.name or None
     return Row(
-        write.campaign_id,
+        change.campaign_id,
         name,
-        write.change,
-        write.before,
-        write.after,
-        write.cause,
+        change.change,
+        change.before,
+        change.after,
+        change.cause,
         window,
-        write.irreversible,
-        list(write.methods),
-        write.stops_now,
+        change.irreversible,
+        list(change.methods),
+        change.stops_now,
     )
 
 
@@ -154,7 +154,7 @@ def _no_call_row(step: Step) -> Row | None:
     if cause is None or CAMPAIGN_TYPE not in (step.old.get("type"), step.new.get("type")):
         return None
     outputs, inputs = step.old.get("outputs") or {}, step.new.get("inputs") or {}
-    campaign_id = _id(outputs.get("campaign_id") or inputs.get("campaign_id"), step.urn)
+    campaign_id = number(outputs.get("campaign_id") or inputs.get("campaign_id")) or campaign_id_of(step.urn)
     if campaign_id is None:
         return None
     name = outputs.get("name") or inputs.get("expected_name")
@@ -162,14 +162,7 @@ def _no_call_row(step: Step) -> Row | None:
     why = NO_CALL[cause]
     if cause == "change" and intent_of(outputs) != intent_of(inputs):
         why = ALREADY_SO  # the file's ask changed, and Altcraft already shows it: nothing to send
-    return Row(campaign_id, printable(name) if name else None, "none", state, state, cause, no_call=why)
-
-
-def _id(value: Any, urn: str) -> int | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return int(value)
-    tail = urn.rsplit("::campaign-", 1)
-    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
+    return Row(campaign_id, one_line(name) if name else None, "none", state, state, cause, no_call=why)
 
 
 def _managed(steps: list[Step]) -> int | None:

@@ -17,7 +17,7 @@ MAX_NAME = 120
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
-def visible(text: str) -> str:
+def without_invisible(text: str) -> str:
     """`text` without control, format (bidi overrides, zero-width) and separator characters."""
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in _INVISIBLE)
 
@@ -32,7 +32,7 @@ def cut(text: str, limit: int) -> str:
 
 def code_span(text: str, limit: int = MAX_NAME, in_table: bool = True) -> str:
     """`text` on one line as an inline code span: shown literally, whatever it holds."""
-    text = cut(visible(text).replace("\n", " "), limit)
+    text = cut(without_invisible(text).replace("\n", " "), limit)
     if in_table:
         text = text.replace("|", "\\|")  # a table cell ends at a bare |, even inside code
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
@@ -43,6 +43,6 @@ def code_span(text: str, limit: int = MAX_NAME, in_table: bool = True) -> str:
 def code_block(lines: list[str]) -> list[str]:
     """`lines` (each may hold several) in a fenced block no line of which can close the fence;
     long lines cut."""
-    text = "\n".join(cut(visible(line), MAX_LINE) for entry in lines for line in entry.splitlines())
+    text = "\n".join(cut(without_invisible(line), MAX_LINE) for entry in lines for line in entry.splitlines())
     fence = "`" * max(3, max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     return [fence, text, fence]

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from provider.planning.record import CAMPAIGN_TYPE
 from tests.conftest import LocalAltcraft
 from tests.e2e.conftest import add_campaigns
 from tooling.pulumi_cli import Workspace
-
-CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
 
 
 def managed(stack: Workspace) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+from provider.planning.record import CAMPAIGN_TYPE
 from tests.conftest import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
@@ -25,11 +26,7 @@ def live(altcraft: LocalAltcraft) -> dict[int, str]:
 
 def recorded_states(stack: Workspace) -> dict[int, str]:
     resources = json.loads(stack.run("stack", "export").stdout)["deployment"]["resources"]
-    return {
-        int(r["outputs"]["campaign_id"]): r["outputs"]["state"]
-        for r in resources
-        if r["type"] == "pulumi-python:dynamic/altcraft:Campaign"
-    }
+    return {int(r["outputs"]["campaign_id"]): r["outputs"]["state"] for r in resources if r["type"] == CAMPAIGN_TYPE}
 
 
 def assert_state_matches_altcraft(stack: Workspace, altcraft: LocalAltcraft) -> None:

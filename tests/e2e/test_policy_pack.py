@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from provider.planning.record import CAMPAIGN_TYPE
 from tests.conftest import TOKEN, LocalAltcraft
 from tests.e2e.conftest import add_campaigns
 from tooling.pulumi_cli import Workspace, new_workspace
 from tooling.pulumi_env import REPO_ROOT
 
 PACK = str(REPO_ROOT / "policies")
-CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
 
 
 def stack_named(name: str, tmp_path: Path, altcraft: LocalAltcraft) -> Workspace:

@@ -1,11 +1,11 @@
 """Tests only: this machine's clock, moved for the program and the provider of one pulumi run.
 
 The e2e tests move the local Altcraft stand-in's clock through a window (days in a second), and the
-program trusts Altcraft's clock only while this machine's agrees (provider.clock). So a test that
+program trusts Altcraft's clock only while this machine's agrees (provider.altcraft.clock). So a test that
 moves one moves the other: `tests.e2e.conftest.set_clocks` puts this directory on PYTHONPATH and
 the offset in ALTCRAFT_TEST_MACHINE_CLOCK_OFFSET_SECONDS, and Python runs this file at start-up.
 
-It moves only `provider.clock.machine_now`, the one place the provider reads this machine's clock,
+It moves only `provider.altcraft.clock.machine_now`, the one place the provider reads this machine's clock,
 by wrapping that module when it is first imported. Not the whole process's clock: gRPC mixes
 Python's wall clock with its C core's when it computes deadlines, and a process whose wall clock
 runs days ahead waits days for an answer that has already come. Never on a user's PYTHONPATH.
@@ -20,7 +20,7 @@ import sys
 from datetime import timedelta
 from types import ModuleType
 
-TARGET = "provider.clock"
+TARGET = "provider.altcraft.clock"
 
 
 class _MoveMachineClock(importlib.abc.MetaPathFinder):

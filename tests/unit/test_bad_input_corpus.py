@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from provider.spec import SpecError, load_campaigns
+from provider.campaigns.loader import load_campaigns
+from provider.errors import SpecError
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "bad"
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from provider.campaigns.loader import load_campaigns
 from provider.cli import parser, settings_help
 from provider.cli.stack import Project
-from provider.errors import UserFacingError
-from provider.settings import Settings, SettingsError
-from provider.spec import SpecError, load_campaigns
+from provider.errors import SettingsError, SpecError, UserFacingError
+from provider.settings import Settings
 from tooling.pulumi_env import REPO_ROOT
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("altcraft-campaigns")
@@ -79,9 +79,9 @@ def test_check_works_from_any_directory_inside_the_project_as_pulumi_does(tmp_pa
 def test_check_warns_of_a_window_already_over_in_the_previews_words(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
+    from provider.campaigns.loader import load_campaigns
     from provider.cli.check import check
-    from provider.review import ended_note
-    from provider.spec import load_campaigns
+    from provider.planning.review import ended_note
 
     path = tmp_path / "campaigns.yaml"
     path.write_text(

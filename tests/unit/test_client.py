@@ -9,18 +9,12 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from provider.client import (
-    AltcraftClient,
-    AltcraftError,
-    BadToken,
-    Campaign,
-    MalformedResponse,
-    NoRights,
-    NotFound,
-    TransportError,
-    normalize_base_url,
-)
-from provider.retry import RetryPolicy
+from provider.altcraft.client import AltcraftClient, SettingNames
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.retry import RetryPolicy
+from provider.altcraft.urls import normalize_base_url
+from provider.errors import AltcraftError, BadToken, MalformedResponse, NoRights, NotFound, TransportError
+from provider.settings import CLIENT_NAMES
 from tests.conftest import SEED, TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
 
 # Error mapping is tested here; retries in test_client_faults.py.
@@ -124,10 +118,12 @@ class Canned(BaseAdapter):
         pass
 
 
-def canned_client(status: int, body: bytes, content_type: str = "application/json") -> AltcraftClient:
+def canned_client(
+    status: int, body: bytes, content_type: str = "application/json", names: SettingNames = CLIENT_NAMES
+) -> AltcraftClient:
     session = requests.Session()
     session.mount("http://", Canned(status, body, content_type))
-    return AltcraftClient("http://altcraft.test", TOKEN, session=session, retry=NO_RETRY)
+    return AltcraftClient("http://altcraft.test", TOKEN, session=session, retry=NO_RETRY, names=names)
 
 
 @pytest.mark.parametrize(
@@ -213,3 +209,12 @@ def test_an_http_error_names_the_url_called_and_the_setting_that_chose_it() -> N
         "HTTP 404 from Altcraft on scampaigns/get_status for campaign 18 (called "
         "http://altcraft.test/api/v1.1/scampaigns/get_status; is altcraft:url (or ALTCRAFT_URL) Altcraft's address?)"
     )
+
+
+def test_the_client_names_no_setting_of_its_own() -> None:
+    """Which key chose the URL is the settings layer's to say; the client alone speaks of its values."""
+    client = canned_client(404, b"<html>Not Found</html>", "text/html", names=SettingNames())
+    with pytest.raises(TransportError) as caught:
+        client.get_status(18)
+    assert "is the Altcraft URL setting Altcraft's address?" in str(caught.value)
+    assert "altcraft:" not in str(caught.value) and "ALTCRAFT_" not in str(caught.value)

@@ -4,8 +4,9 @@ import time
 
 import pytest
 
-from provider.client import AltcraftClient, AltcraftError, BadToken, MalformedResponse, TransportError
-from provider.retry import RetryPolicy
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.retry import RetryPolicy
+from provider.errors import AltcraftError, BadToken, MalformedResponse, TransportError
 from tests.conftest import TOKEN, LocalAltcraft
 
 TRANSIENT = ["http_500", "http_502", "http_503", "http_429", "drop", "malformed_json", "error_in_200"]

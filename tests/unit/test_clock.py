@@ -1,4 +1,4 @@
-"""The clock rule: Altcraft's clock is read only while this machine's agrees (provider.clock)."""
+"""The clock rule: Altcraft's clock is read only while this machine's agrees (provider.altcraft.clock)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from email.utils import format_datetime
 
 import pytest
 
-from provider.clock import ClockError, ClockWatch, machine_now, relative, trusted_now
-from provider.settings import SettingsError, max_clock_skew
+from provider.altcraft.clock import ClockWatch, machine_now, relative, trusted_now
+from provider.errors import ClockError, SettingsError
+from provider.settings import max_clock_skew
 
 URL = "https://altcraft.example/api/v1.1"
 FIVE_MINUTES = timedelta(seconds=300)
@@ -106,7 +107,7 @@ def test_the_bound_is_a_guard_the_environment_overrides_for_one_run() -> None:
 
 
 def test_a_span_read_from_whole_second_dates_rounds_to_its_smaller_unit() -> None:
-    from provider.clock import _span
+    from provider.altcraft.clock import _span
 
     # A Date header counts whole seconds: six hours ahead can read as 5 h 59 min 59.4 s.
     assert _span(timedelta(hours=6) - timedelta(seconds=0.6)) == "6 h 0 min"

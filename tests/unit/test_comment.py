@@ -14,8 +14,8 @@ from provider.cli.comment import FIRST_ROWS, MAX_COMMENT, to_markdown
 from provider.cli.preview_output import read_preview
 from provider.cli.summary import ALREADY_SO, FORMAT_VERSION, UNEXPLAINED, summarize, to_json
 from provider.cli.text import MAX_LINE
-from provider.deployment import CAMPAIGN_TYPE
-from provider.review import Write
+from provider.planning.lines import PlannedChange
+from provider.planning.record import CAMPAIGN_TYPE
 from tests.markdown import render, table_rows
 from tooling.pulumi_env import REPO_ROOT
 
@@ -43,7 +43,7 @@ def delete(campaign_id: int, name: str) -> dict:
 
 
 def line(campaign_id: int, name: str, before: str = "active", after: str = "inactive", cause: str = "adopt") -> dict:
-    return {"message": Write(campaign_id, name, before, after, cause).line() + "\n", "severity": "info"}  # type: ignore[arg-type]
+    return {"message": PlannedChange(campaign_id, name, before, after, cause).line() + "\n", "severity": "info"}  # type: ignore[arg-type]
 
 
 def markdown_of(preview: dict | str) -> tuple[str, str]:

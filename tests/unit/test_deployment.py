@@ -2,11 +2,10 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from provider.deployment import CAMPAIGN_TYPE, DYNAMIC_PROVIDER_TYPE, campaigns_in, saved_provider_config
-from provider.reconcile import Intent
-from provider.review import Deployed
-from provider.schedule import Schedule
-from provider.settings import changed_since
+from provider.campaigns.schedule import Schedule
+from provider.engine.saved_settings import DYNAMIC_PROVIDER_TYPE, changed_since, saved_provider_config
+from provider.planning.reconcile import Intent
+from provider.planning.record import CAMPAIGN_TYPE, Deployed, campaigns_in
 
 
 def test_campaigns_and_only_campaigns() -> None:

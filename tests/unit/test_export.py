@@ -4,9 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import Unreadable, parse_campaign
+from provider.campaigns.loader import parse_campaigns
 from provider.cli.export import DEFAULT_STATES, fetch, render
-from provider.client import AltcraftClient, Campaign, MalformedResponse, Unreadable, parse_campaign
-from provider.spec import parse_campaigns
+from provider.errors import MalformedResponse
 from tests.conftest import TOKEN, LocalAltcraft
 
 
@@ -81,7 +84,7 @@ def test_a_campaign_listed_twice_is_skipped_with_a_comment(altcraft: LocalAltcra
 
 
 def test_a_completed_campaign_exports_as_completed_and_a_waiting_one_says_its_dates_are_unknown() -> None:
-    from provider.spec import parse_campaigns
+    from provider.campaigns.loader import parse_campaigns
 
     text = render(
         [Campaign(22, "Seasonal", "waiting"), Campaign(30, "Summer 2025", "completed"), Campaign(31, "", "completed")],

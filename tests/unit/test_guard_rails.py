@@ -7,13 +7,15 @@ import unicodedata
 
 import pytest
 
-from provider.client import AltcraftClient, Campaign, MalformedResponse, Refused, TransportError
-from provider.live_view import ListingFailed, LiveView
-from provider.names import difference, same_name
-from provider.reconcile import CampaignError, Desired, check_name
-from provider.retry import RetryPolicy
-from provider.settings import Settings, SettingsError, name_guards_required
-from provider.spec import CampaignSpec, missing_name_guards
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.live_view import LiveView
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.retry import RetryPolicy
+from provider.campaigns.loader import CampaignSpec, missing_name_guards
+from provider.campaigns.names import difference, same_name
+from provider.errors import CampaignError, ListingFailed, MalformedResponse, Refused, SettingsError, TransportError
+from provider.planning.reconcile import Desired, check_name
+from provider.settings import CLIENT_NAMES, Settings, name_guards_required
 from tests.conftest import TOKEN, LocalAltcraft
 from tests.hostile import HostileServer, campaigns, envelope
 
@@ -72,7 +74,8 @@ def test_a_host_name_that_does_not_resolve_fails_after_one_short_second_look() -
 
 def test_https_against_a_plain_http_server_says_so(altcraft: LocalAltcraft) -> None:
     # The stand-in answers the TLS hello as any HTTP server does: with an HTTP 400.
-    client = AltcraftClient(altcraft.url.replace("http://", "https://"), TOKEN, retry=RetryPolicy(max_attempts=1))
+    https = altcraft.url.replace("http://", "https://")
+    client = AltcraftClient(https, TOKEN, retry=RetryPolicy(max_attempts=1), names=CLIENT_NAMES)
     with pytest.raises(Refused) as raised:
         client.get(1)
     message = str(raised.value)

@@ -12,10 +12,11 @@ import time
 import pytest
 import trustme
 
-from provider import client as client_module
-from provider.client import AltcraftClient, MalformedResponse, Refused, TransportError
-from provider.live_view import LiveView
-from provider.retry import RetryPolicy
+from provider.altcraft import client as client_module
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.live_view import LiveView
+from provider.altcraft.retry import RetryPolicy
+from provider.errors import MalformedResponse, Refused, TransportError
 from tests.conftest import TOKEN
 from tests.hostile import HostileServer, campaigns, envelope, huge, redirect, trickle
 

@@ -7,11 +7,15 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import requests
 
-from provider.client import AltcraftClient, Campaign
-from provider.reconcile import Call, Desired, Intent, Steps, plan, plan_removal
-from provider.review import Deployed, desired_now, review
-from provider.schedule import Schedule, TimeError, format_time, parse_time, target
-from provider.spec import SpecError, parse_campaigns
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.campaigns.loader import parse_campaigns
+from provider.campaigns.schedule import Schedule, TimeError, format_time, parse_time, target
+from provider.errors import SpecError
+from provider.planning.reconcile import Call, Desired, Intent, Steps, plan, plan_removal
+from provider.planning.record import Deployed
+from provider.planning.review import desired_now
+from provider.planning.review import review_campaigns as review
 from tests.conftest import TOKEN, LocalAltcraft
 
 MSK = timezone(timedelta(hours=3))
@@ -229,7 +233,7 @@ def test_a_window_that_ended_before_a_new_entry_is_worth_a_note_not_a_failure() 
         "c.yaml",
     )
     found = review(spec, lambda _id: Campaign(18, "BF", "inactive"), {}, lambda: INSIDE)
-    assert found.problems == [] and found.writes == []
+    assert found.problems == [] and found.changes == []
     assert found.notes == [
         "campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run (2026-11-27T01:00:00+03:00); "
         "the entry now means inactive. Is the year right?"
@@ -250,7 +254,7 @@ def test_two_calls_count_twice_toward_the_limit() -> None:
         lambda: BEFORE,
     )
     assert found.calls == 2
-    assert found.writes[0].line() == (
+    assert found.changes[0].line() == (
         "campaign 18 BF: active -> waiting (drift, 2 calls): stops now, starts 2026-11-27T00:00:00+03:00 "
         "[from 2026-11-27T00:00:00+03:00]"
     )

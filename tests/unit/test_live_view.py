@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from provider.client import AltcraftClient, BadToken, Campaign, MalformedResponse, NotFound
-from provider.live_view import LiveView
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.live_view import LiveView
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.errors import BadToken, MalformedResponse, NotFound
 from tests.conftest import SEED, TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
 
 MANY = {"tokens": SEED["tokens"], "campaigns": [{"id": i, "name": f"C{i}", "state": "active"} for i in range(1, 2501)]}

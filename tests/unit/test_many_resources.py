@@ -22,15 +22,15 @@ class M(Mocks):
 
 set_mocks(M(), project="altcraft-campaigns", stack="test", preview=False)
 
-import provider.resource
-from provider.resource import Campaign
-from provider.reconcile import Desired
+from provider.engine import workarounds
+from provider.engine.campaign_provider import CampaignResource
+from provider.planning.reconcile import Desired
 
 if sys.argv[1] == "unguarded":
-    provider.resource.restore_pickler = lambda: None   # what Pulumi does on its own
+    workarounds.before_registering = lambda: None   # what Pulumi does on its own
 
 for i in range(1, int(sys.argv[2]) + 1):
-    Campaign(Desired(i, True))
+    CampaignResource(Desired(i, True))
 print("declared", i)
 """
 

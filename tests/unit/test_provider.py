@@ -10,11 +10,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from provider.client import BadToken
-from provider.errors import UserFacingError
-from provider.reconcile import CampaignError
-from provider.resource import CampaignProvider
-from provider.settings import SettingsError
+from provider.engine.campaign_provider import CampaignProvider
+from provider.errors import BadToken, CampaignError, SettingsError, UserFacingError
 from tests.conftest import TOKEN, LocalAltcraft
 
 
@@ -222,13 +219,11 @@ def test_expected_failures_reach_the_cli_without_a_traceback(monkeypatch: pytest
     import traceback
     import types
 
-    from provider import error_display
-
     host = types.ModuleType("fake_dynamic_host")
     host._abort_with_traceback = lambda fn: fn
     host.traceback = traceback
     monkeypatch.setitem(sys.modules, "__main__", host)
-    error_display.install()
+    CampaignProvider()  # a provider coming to life in the host installs the patch
     try:
         raise CampaignError("campaign 999 does not exist in Altcraft")
     except CampaignError:
@@ -311,3 +306,36 @@ def test_check_refuses_bad_times_and_targets() -> None:
     failures = {f.property: f.reason for f in CampaignProvider().check({}, news).failures}
     assert set(failures) == {"active_from", "target", "completed"}
     assert "has no time-zone offset" in failures["active_from"]
+
+
+# What every stack deployed by 0.14 and earlier holds as each campaign's `__provider`.
+PROVIDER_IN_014_STATES = "gASVMAAAAAAAAACMEXByb3ZpZGVyLnJlc291cmNllIwQQ2FtcGFpZ25Qcm92aWRlcpSTlCmBlH2UYi4="
+
+
+def test_the_provider_pickles_to_the_address_every_state_holds_and_unpickles_from_it() -> None:
+    """A refresh or destroy unpickles the provider from the state: its address must not move."""
+    import base64
+
+    import dill
+    from pulumi.dynamic.dynamic import serialize_provider
+
+    assert serialize_provider(CampaignProvider()) == PROVIDER_IN_014_STATES
+    assert isinstance(dill.loads(base64.b64decode(PROVIDER_IN_014_STATES)), CampaignProvider)
+
+
+def test_the_policy_pack_recognises_campaigns_by_the_resource_type_the_provider_declares() -> None:
+    """The policy pack runs in its own virtualenv and cannot import the provider: its copy must agree."""
+    import ast
+
+    from provider.planning.record import CAMPAIGN_TYPE
+    from tooling.pulumi_env import REPO_ROOT
+
+    tree = ast.parse((REPO_ROOT / "policies" / "__main__.py").read_text())
+    assigned = {
+        node.targets[0].id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Constant)
+    }
+    assert assigned["CAMPAIGN_TYPE"] == CAMPAIGN_TYPE

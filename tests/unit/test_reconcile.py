@@ -2,8 +2,9 @@
 
 import pytest
 
-from provider.client import Campaign
-from provider.reconcile import CampaignError, Desired, Intent, Steps, plan, plan_removal
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.errors import CampaignError
+from provider.planning.reconcile import Desired, Intent, Steps, plan, plan_removal
 
 
 def method(steps: Steps | None) -> str | None:
@@ -56,7 +57,7 @@ def test_removal(on_remove: str, state: str, action: str | None) -> None:
     [(True, None, "adopt"), (True, False, "change"), (False, True, "change"), (True, True, "drift")],
 )
 def test_cause(desired: bool, deployed: bool | None, cause: str) -> None:
-    from provider.reconcile import cause_of
+    from provider.planning.reconcile import cause_of
 
     assert cause_of(Intent(desired), None if deployed is None else Intent(deployed)) == cause
 

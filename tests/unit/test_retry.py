@@ -2,7 +2,7 @@
 
 import pytest
 
-from provider.retry import RetryPolicy, TransientFailure, parse_retry_after
+from provider.altcraft.retry import RetryPolicy, TransientFailure, parse_retry_after
 
 
 class FakeTime:

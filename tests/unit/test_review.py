@@ -6,11 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provider.client import Campaign, NotFound
-from provider.reconcile import Intent
-from provider.review import Deployed, Write, printable
-from provider.review import review as review_at
-from provider.spec import parse_campaigns
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.campaigns.loader import parse_campaigns
+from provider.errors import NotFound
+from provider.planning.lines import PlannedChange, one_line
+from provider.planning.reconcile import Intent
+from provider.planning.record import Deployed
+from provider.planning.review import review_campaigns as review_at
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -62,7 +64,7 @@ def test_every_call_with_its_cause_sorted_by_id() -> None:
         deployed,
     )
     assert found.problems == []
-    assert [w.line() for w in found.writes] == [
+    assert [w.line() for w in found.changes] == [
         "campaign 18 Black Friday: inactive -> active (change)",
         "campaign 19 Cyber Monday: active -> inactive (remove)",
         "campaign 22 Seasonal sale: waiting -> active (adopt)",
@@ -90,7 +92,7 @@ def test_every_problem_with_its_line_new_and_managed_alike() -> None:
     assert (
         "expects the name 'Autumn collection', but in Altcraft it is 'Spring collection'" in found.problems[1].message
     )
-    assert [w.campaign_id for w in found.writes] == [18]  # the review still lists what is fine
+    assert [w.campaign_id for w in found.changes] == [18]  # the review still lists what is fine
 
 
 def test_a_removed_entry_whose_campaign_is_gone_sends_nothing() -> None:
@@ -99,7 +101,7 @@ def test_a_removed_entry_whose_campaign_is_gone_sends_nothing() -> None:
 
 
 def test_a_failure_to_read_altcraft_is_not_a_problem_of_one_entry() -> None:
-    from provider.client import BadToken
+    from provider.errors import BadToken
 
     def rejected(_campaign_id: int) -> Campaign:
         raise BadToken("Altcraft rejected the API token (error 401)")
@@ -123,13 +125,15 @@ def test_a_failure_to_read_altcraft_is_not_a_problem_of_one_entry() -> None:
     ),
 )
 def test_a_line_reads_back_as_the_same_write(campaign_id, name, before, after, cause, calls, dates) -> None:
-    from provider.schedule import KEYS, Schedule
+    from provider.campaigns.schedule import KEYS, Schedule
 
     schedule = Schedule(**dict(zip(KEYS, dates, strict=False)))
-    write = Write(campaign_id, name, before, after, cause, calls, schedule)
+    write = PlannedChange(campaign_id, name, before, after, cause, calls, schedule)
     line = write.line()
     assert "\n" not in line and "\r" not in line and "\x1b" not in line
-    assert Write.parse(line) == Write(campaign_id, printable(name), before, after, cause, calls, schedule)
+    assert PlannedChange.parse(line) == PlannedChange(
+        campaign_id, one_line(name), before, after, cause, calls, schedule
+    )
 
 
 @pytest.mark.parametrize(
@@ -137,18 +141,20 @@ def test_a_line_reads_back_as_the_same_write(campaign_id, name, before, after, c
     ["", "campaign x: inactive -> active (adopt)", "campaign 18 A: inactive -> active (because)", "error: campaign 18"],
 )
 def test_other_text_is_not_a_write(text: str) -> None:
-    assert Write.parse(text) is None
+    assert PlannedChange.parse(text) is None
 
 
 def test_names_that_look_like_the_format_still_read_back() -> None:
-    tricky = Write(5, "A: active -> inactive (drift) [until 2026-01-01T00:00:00Z]", "inactive", "active", "adopt")
-    assert Write.parse(tricky.line()) == tricky
+    tricky = PlannedChange(
+        5, "A: active -> inactive (drift) [until 2026-01-01T00:00:00Z]", "inactive", "active", "adopt"
+    )
+    assert PlannedChange.parse(tricky.line()) == tricky
 
 
 def test_more_calls_than_the_limit_name_the_first_and_how_to_allow_them() -> None:
-    from provider.review import over_limit
+    from provider.planning.review import over_limit
 
-    writes = [Write(i, f"C{i}", "active", "inactive", "change") for i in range(1, 31)]
+    writes = [PlannedChange(i, f"C{i}", "active", "inactive", "change") for i in range(1, 31)]
     assert over_limit(writes, 30, "altcraft:maxChanges") is None
     assert over_limit(writes, 0, "altcraft:maxChanges") is None  # 0: no limit
     message = over_limit(writes, 10, "altcraft:maxChanges")
@@ -162,7 +168,8 @@ def test_more_calls_than_the_limit_name_the_first_and_how_to_allow_them() -> Non
 
 
 def test_the_environment_overrides_the_limit_for_one_run() -> None:
-    from provider.settings import SettingsError, max_changes
+    from provider.errors import SettingsError
+    from provider.settings import max_changes
 
     assert max_changes(lambda _k: None, {}) == (25, "altcraft:maxChanges (default)")
     assert max_changes({"altcraft:maxChanges": "10"}.get, {}) == (10, "altcraft:maxChanges")

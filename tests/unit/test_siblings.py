@@ -1,4 +1,4 @@
-"""provider.siblings: the setting, the id ranges a stack publishes, and the claims of its siblings."""
+"""provider.planning.siblings: the setting, the id ranges a stack publishes, and the claims of its siblings."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provider.siblings import SiblingError, claims, conflicts, id_ranges, parse_id_ranges, sibling_stacks
-from provider.spec import CampaignSpec
+from provider.campaigns.loader import CampaignSpec
+from provider.errors import SiblingError
+from provider.planning.siblings import claims, conflicts, id_ranges, parse_id_ranges, sibling_stacks
 
 A, B, C = (f"organization/altcraft-campaigns/shard-{x}" for x in "abc")
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from provider.spec import CampaignSpec, SpecError, load_campaigns, parse_campaigns
+from provider.campaigns.loader import CampaignSpec, load_campaigns, parse_campaigns
+from provider.errors import SpecError
 from tooling.pulumi_env import REPO_ROOT
 
 
@@ -176,7 +177,7 @@ def test_a_device_or_a_pipe_is_refused_before_reading_and_without_blocking(tmp_p
 
 
 def test_an_endless_regular_read_stops_at_the_limit(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from provider import spec
+    from provider.campaigns import loader as spec
 
     big = tmp_path / "big.yaml"
     big.write_bytes(b"#" * (spec.MAX_FILE_BYTES * 2))

@@ -6,7 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provider.spec import CampaignSpec, SpecError, parse_campaigns
+from provider.campaigns.loader import CampaignSpec, parse_campaigns
+from provider.errors import SpecError
 
 names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
 campaign = st.fixed_dictionaries(

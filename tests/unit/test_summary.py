@@ -12,7 +12,7 @@ from provider.cli.comment import to_markdown
 from provider.cli.preview_output import read_preview
 from provider.cli.summary import NO_CALL, Row, Summary, to_json
 from provider.cli.summary import summarize as summarize_output
-from provider.review import Write
+from provider.planning.lines import PlannedChange
 from tests.markdown import render, table_rows, tags
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -117,7 +117,7 @@ def _outside_code_spans(markdown: str) -> str:
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_a_live_name_is_safe_to_post(name: str) -> None:
-    line = Write(7, name, "inactive", "active", "change").line()  # as the preview prints it
+    line = PlannedChange(7, name, "inactive", "active", "change").line()  # as the preview prints it
     error = f"error: campaign 8: the campaigns file expects the name 'x', but in Altcraft it is {name!r}"
     preview = {
         "diagnostics": [{"message": line + "\n", "severity": "info"}, {"message": error, "severity": "error"}],

@@ -12,13 +12,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from provider.client import AltcraftClient, Campaign
-from provider.reconcile import Call, CampaignError, Desired, Intent, Steps, plan
-from provider.resource import CampaignProvider
-from provider.retry import RetryPolicy
-from provider.review import Deployed, review
-from provider.schedule import Schedule, TimeError, parse_time, target
-from provider.spec import SpecError, parse_campaigns
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.retry import RetryPolicy
+from provider.campaigns.loader import parse_campaigns
+from provider.campaigns.schedule import Schedule, TimeError, parse_time, target
+from provider.engine.campaign_provider import CampaignProvider
+from provider.errors import CampaignError, SpecError
+from provider.planning.reconcile import Call, Desired, Intent, Steps, plan
+from provider.planning.record import Deployed
+from provider.planning.review import review_campaigns as review
 from tests.conftest import TOKEN, LocalAltcraft
 from tests.unit.test_provider import configured
 
@@ -75,7 +78,7 @@ def test_the_provider_check_refuses_a_far_date_in_its_inputs() -> None:
 def due(deployed_at: datetime | None) -> tuple[Desired, Intent | None]:
     schedule = Schedule(complete_at=PAST)
     desired = Desired(18, True, expected_name="BF", schedule=schedule, target=target(True, False, schedule, NOW))
-    assert desired.wanted == "completed"
+    assert desired.target == "completed"
     return desired, (None if deployed_at is None else Intent(True, Schedule(complete_at=deployed_at)))
 
 
@@ -103,7 +106,7 @@ def test_the_review_reports_the_typo_at_its_line_and_plans_no_call() -> None:
         {},
         lambda: NOW,
     )
-    assert found.writes == [] and found.calls == 0
+    assert found.changes == [] and found.calls == 0
     assert found.problems[0].render("c.yaml").startswith("c.yaml:2: campaign 18 (BF): complete_at")
 
 
@@ -138,26 +141,26 @@ def test_active_scheduled_sends_nothing_whatever_altcraft_made_of_its_dates(stat
     [spec] = specs(SCHEDULED)
     assert spec.scheduled_in_altcraft and not spec.active
     desired = Desired.from_spec(spec)
-    assert desired.wanted == "altcraft"
+    assert desired.target == "altcraft"
     assert plan(desired, Campaign(22, "Seasonal sale", state), desired.intent) is None
 
 
 def test_the_preview_says_what_happens_at_launch_and_warns_when_active_false_would_stop_it() -> None:
     live = Campaign(22, "Seasonal sale", "waiting")
     found = review(specs(SCHEDULED), lambda _id: live, {}, lambda: NOW)
-    assert found.writes == [] and found.launches == [
+    assert found.changes == [] and found.launches == [
         "campaign 22 Seasonal sale: waiting for the dates set in Altcraft (active: scheduled): Altcraft starts it "
         "then, and no deploy stops it until the file says otherwise"
     ]
     off = review(specs("campaigns:\n  - {id: 22, active: false}\n"), lambda _id: live, {}, lambda: NOW)
-    assert off.writes == [] and "write active: scheduled" in off.notes[0]
+    assert off.changes == [] and "write active: scheduled" in off.notes[0]
 
 
 def test_changing_scheduled_to_active_false_is_the_files_change() -> None:
     [spec] = specs("campaigns:\n  - {id: 22, name: Seasonal sale, active: false}\n")
     last = {22: Deployed(22, Intent(False, scheduled_in_altcraft=True))}
     found = review([spec], lambda _id: Campaign(22, "Seasonal sale", "active"), last, lambda: NOW)
-    assert [w.line() for w in found.writes] == ["campaign 22 Seasonal sale: active -> inactive (change)"]
+    assert [w.line() for w in found.changes] == ["campaign 22 Seasonal sale: active -> inactive (change)"]
 
 
 @pytest.mark.parametrize(
@@ -239,7 +242,7 @@ def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_the_headline
     )
     live = Campaign(19, "Cyber Monday", "active")
     found = review([spec], lambda _id: live, {19: Deployed(19, Intent(True))}, lambda: NOW)
-    line = found.writes[0].line()
+    line = found.changes[0].line()
     assert line == (
         "campaign 19 Cyber Monday: active -> waiting (change, 2 calls): stops now, starts 2026-12-15T10:00:00+03:00 "
         "[from 2026-12-15T10:00:00+03:00]"

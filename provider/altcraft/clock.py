@@ -23,16 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from provider.errors import UserFacingError
+from provider.errors import ClockError
 
 # A Date header has whole seconds: an answer is taken to be from the middle of its second.
 _HALF_SECOND = timedelta(milliseconds=500)
 # How much of an unreadable header a message quotes.
 _QUOTED_CHARS = 60
-
-
-class ClockError(UserFacingError):
-    """The run cannot tell the time it must read windows at; the message says why."""
 
 
 def machine_now() -> datetime:

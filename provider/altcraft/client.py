@@ -14,25 +14,41 @@ lands late cannot undo the activation sent after it, within that bound.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
-from provider import transport
-from provider.clock import ClockWatch
-from provider.errors import UserFacingError
-from provider.retry import TRANSIENT_STATUS, RetryPolicy, TransientFailure, parse_retry_after
-from provider.schedule import Schedule
+from provider.altcraft import transport
+from provider.altcraft.clock import ClockWatch
+from provider.altcraft.latch import FailureLatch
+from provider.altcraft.model import (
+    LiveCampaign,
+    Unreadable,
+    WriteRequest,
+    checked_state,
+    parse_campaign,
+    parse_listed,
+    write_request,
+)
+from provider.altcraft.network import network_reason, never_sent, not_tls, tls_reason, unresolvable
+from provider.altcraft.retry import TRANSIENT_STATUS, RetryPolicy, TransientFailure, parse_retry_after
+from provider.altcraft.urls import carries, normalize_base_url, without_password
+from provider.campaigns.schedule import Schedule
+from provider.errors import (
+    AltcraftError,
+    BadToken,
+    MalformedResponse,
+    NoRights,
+    NotFound,
+    Refused,
+    TransportError,
+)
 
-API_PREFIX = "/api/v1.1"
 # (connect timeout, deadline of a whole attempt) in seconds.
 DEFAULT_TIMEOUT = (5.0, 30.0)
 PAGE_LIMIT = 1000
@@ -46,144 +62,22 @@ HOST_LOOKUP_RETRY_S = 1.0
 # Answers that may come after the write took effect (the gateway gave up waiting, the server failed midway).
 MAY_HAVE_LANDED_STATUS = frozenset({500, 502, 504})
 
-STATES = ("cloning", "inactive", "waiting", "active", "completed", "deleted")
-TERMINAL_STATES = ("completed", "deleted")
-WRITE_METHODS = ("activate", "deactivate", "completed")
+
+@dataclass(frozen=True)
+class SettingNames:
+    """How a message names what chose each value, so that it names what the user controls. The
+    client knows no configuration system; the settings layer gives the keys it read
+    (`provider.settings.Settings.client`)."""
+
+    url: str = "the Altcraft URL setting"
+    token: str = "the API token setting"
+    request_timeout: str = "the request timeout setting"
+
 
 ERROR_BAD_REQUEST = 400
 ERROR_BAD_TOKEN = 401
 ERROR_NO_RIGHTS = 403
 ERROR_NOT_FOUND = 404
-
-
-@dataclass(frozen=True)
-class Campaign:
-    """What we need of a live campaign."""
-
-    id: int
-    name: str
-    state: str
-
-    @property
-    def active(self) -> bool:
-        # `waiting` (scheduled) counts as not active.
-        return self.state == "active"
-
-    @property
-    def terminal(self) -> bool:
-        return self.state in TERMINAL_STATES
-
-
-@dataclass(frozen=True)
-class WriteRequest:
-    """One write, built (and its dates converted) before a sequence sends its first call."""
-
-    method: str  # activate, deactivate or completed
-    campaign_id: int
-    payload: dict[str, Any]  # without the token
-    settled: tuple[str, ...]  # states that show it landed (empty: the state cannot tell)
-
-
-def write_request(
-    method: str, campaign_id: int, schedule: Schedule | None = None, settled: tuple[str, ...] | None = None
-) -> WriteRequest:
-    """The request for `method`. An activation starts now, or at `schedule.active_from`, with the
-    scheduled deactivation and completion. The docs' table names the start `activate_date`, their
-    example and tip `start_date`: both are sent. An empty start means now. Dates go as RFC 3339 in
-    UTC (the form the docs show).
-    """
-    if method not in WRITE_METHODS:
-        raise ValueError(f"not a write: {method!r}")
-    payload: dict[str, Any] = {"id": campaign_id}
-    if method == "activate":
-        schedule = schedule or Schedule()
-        start = _wire_time(schedule.active_from)
-        payload.update({"start_date": start, "activate_date": start})
-        if schedule.active_until is not None:
-            payload["deactivate_date"] = _wire_time(schedule.active_until)
-        if schedule.complete_at is not None:
-            payload["completed_date"] = _wire_time(schedule.complete_at)
-    default_settled = {"activate": ("active",), "deactivate": ("inactive",), "completed": ("completed",)}[method]
-    return WriteRequest(method, campaign_id, payload, default_settled if settled is None else settled)
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """A listed campaign whose object we cannot trust; reading it raises `error`."""
-
-    id: int
-    error: MalformedResponse
-
-
-class AltcraftError(UserFacingError):
-    """A call to Altcraft failed. `code` is the envelope's `error`, if there was one.
-
-    `transient` marks the kinds worth another try (an outage, a 5xx): one that reaches the caller
-    has spent its retry budget, and the client then treats Altcraft as down for the process.
-    """
-
-    def __init__(
-        self, message: str, *, code: int | None = None, http_status: int | None = None, transient: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.http_status = http_status
-        self.transient = transient
-
-
-class BadToken(AltcraftError):
-    """Altcraft rejected the API token (error 401)."""
-
-
-class NoRights(AltcraftError):
-    """The token lacks the right or the group access for this call (error 403)."""
-
-
-class NotFound(AltcraftError):
-    """The campaign does not exist (or is invisible to this token)."""
-
-
-class MalformedResponse(AltcraftError):
-    """Altcraft answered something we cannot read safely."""
-
-
-class TransportError(AltcraftError):
-    """No usable answer: connection failure, timeout, or an HTTP error without an envelope."""
-
-
-class Refused(AltcraftError):
-    """Altcraft's answer must not be followed or trusted: a redirect, or a TLS certificate we cannot verify."""
-
-
-def normalize_base_url(url: str) -> str:
-    """'https://host', 'https://host/', 'https://host/api/' and 'https://host/api/v1.1/' all mean
-    the same API root."""
-    url = url.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"Altcraft URL must start with http:// or https://, got {without_password(url)!r}")
-    if url.endswith(API_PREFIX):
-        return url
-    return url.removesuffix("/api") + API_PREFIX
-
-
-def url_password_part(url: str) -> str | None:
-    """The "user:password@" of a URL, as written in it; None when the URL carries no password."""
-    userinfo, at, _host = urlsplit(url).netloc.rpartition("@")
-    return f"{userinfo}@" if at and ":" in userinfo else None
-
-
-def without_password(text: str, url: str | None = None) -> str:
-    """`text` with the password of `url` (default: `text` itself is the URL) shown as ***."""
-    userinfo = url_password_part(text if url is None else url)
-    return text.replace(userinfo, f"{userinfo.partition(':')[0]}:***@") if userinfo else text
-
-
-def _carries(url: str, token: str) -> bool:
-    """The URL holds the token as one of its parts (a path segment, a user name, anywhere in the
-    query or fragment), not as a few letters of the host or of the `/api/v1.1` this client adds."""
-    parts = urlsplit(url)
-    segments = parts.path.removesuffix(API_PREFIX).split("/")
-    return token in {*segments, parts.username or ""} or token in parts.query or token in parts.fragment
 
 
 class AltcraftClient:
@@ -196,21 +90,19 @@ class AltcraftClient:
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
         write_settle_s: float = DEFAULT_WRITE_SETTLE_S,
+        names: SettingNames | None = None,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self._token = token
         self._timeout = timeout
         self._retry = retry or RetryPolicy()
         self._write_settle_s = write_settle_s
+        self._names = names or SettingNames()
         self._session = session or transport.new_session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": "altcraft-campaigns"})
-        # A failure that every later call would meet again (a rejected token, an outage that spent
-        # the retry budget, a redirect, an untrusted certificate): found once, then every call in
-        # this process fails at once with the same message instead of redoing the whole cycle.
-        self._fatal: AltcraftError | None = None
-        self._fatal_lock = threading.Lock()
+        self._fatal = FailureLatch()
         # The Date header of every answer: windows are read with the clock Altcraft flips campaigns
-        # by, once provider.clock's rule trusts it.
+        # by, once provider.altcraft.clock's rule trusts it.
         self.clock = ClockWatch()
 
     def __repr__(self) -> str:  # never show the token
@@ -221,7 +113,7 @@ class AltcraftClient:
 
     # -- the six calls -------------------------------------------------------------------
 
-    def get(self, campaign_id: int) -> Campaign:
+    def get(self, campaign_id: int) -> LiveCampaign:
         data = self._call("get", {"id": campaign_id}, campaign_id)
         # The docs show a one-element list; accept a bare object too.
         if isinstance(data, list):
@@ -233,21 +125,21 @@ class AltcraftClient:
     def get_status(self, campaign_id: int) -> str:
         data = self._call("get_status", {"id": campaign_id}, campaign_id)
         status = data.get("status") if isinstance(data, dict) else None
-        return _checked_state(status, campaign_id, "get_status")
+        return checked_state(status, campaign_id, "get_status")
 
     def status_for_report(self, campaign_id: int) -> str | None:
         """The live state for a failure message: one attempt, past a remembered failure (a write
         that failed says nothing about reads); None when Altcraft cannot say right now."""
         try:
             data = self._attempt("get_status", {"id": campaign_id}, campaign_id)
-            return _checked_state(data.get("status") if isinstance(data, dict) else None, campaign_id, "get_status")
+            return checked_state(data.get("status") if isinstance(data, dict) else None, campaign_id, "get_status")
         except (AltcraftError, TransientFailure):
             return None
 
     def list_page(
         self, from_id: int = 1, limit: int = PAGE_LIMIT, state: str | None = None
-    ) -> list[Campaign | Unreadable]:
-        """One page, ascending by id. A malformed item spoils only itself (see `_parse_listed`)."""
+    ) -> list[LiveCampaign | Unreadable]:
+        """One page, ascending by id. A malformed item spoils only itself (see `parse_listed`)."""
         payload: dict[str, Any] = {"from_id": from_id, "limit": limit}
         if state is not None:
             payload["state"] = state
@@ -256,12 +148,12 @@ class AltcraftClient:
             return []
         if not isinstance(data, list):
             raise MalformedResponse(f"scampaigns/list returned {type(data).__name__} data, expected a list")
-        page = [parsed for parsed in map(_parse_listed, data) if parsed is not None]
+        page = [parsed for parsed in map(parse_listed, data) if parsed is not None]
         if data and not page:  # not the end of the listing, and nothing to page on from
             raise MalformedResponse(f"scampaigns/list from_id={from_id} returned {len(data)} items, none with an id")
         return page
 
-    def list_all(self, state: str | None = None, limit: int = PAGE_LIMIT) -> Iterator[Campaign | Unreadable]:
+    def list_all(self, state: str | None = None, limit: int = PAGE_LIMIT) -> Iterator[LiveCampaign | Unreadable]:
         """Every campaign, paging by `from_id` (inclusive) until an empty page.
 
         Not until the first short page: a server that applies the token's group filter after
@@ -301,7 +193,7 @@ class AltcraftClient:
 
     def now(self) -> datetime:
         """The time by Altcraft's clock (the Date header of its last answer), else by ours; unchecked
-        (provider.clock.trusted_now checks it for a run that decides by it)."""
+        (provider.altcraft.clock.trusted_now checks it for a run that decides by it)."""
         return self.clock.altcraft_now()
 
     def clock_offset(self) -> timedelta | None:
@@ -312,8 +204,8 @@ class AltcraftClient:
 
     def _call(self, method: str, payload: dict[str, Any], campaign_id: int | None = None) -> Any:
         """A read: retried on transient failures within the retry budget."""
-        self._raise_if_fatal()
-        with self._remember_fatal():
+        self._fatal.raise_if_set()
+        with self._fatal.watching():
             return self._retry.run(lambda: self._attempt(method, payload, campaign_id))
 
     def send(self, request: WriteRequest) -> None:
@@ -336,9 +228,9 @@ class AltcraftClient:
             until = self._retry.clock() if in_flight_since is None else in_flight_since + self._write_settle_s
             return self._await_landing(request, until)
 
-        self._raise_if_fatal()
+        self._fatal.raise_if_set()
         try:
-            with self._remember_fatal():
+            with self._fatal.watching():
                 self._retry.run(attempt, before_retry=landed)
         except AltcraftError as error:
             if in_flight_since is not None:
@@ -354,24 +246,6 @@ class AltcraftClient:
             if remaining <= 0:
                 return None
             self._retry.sleep(min(LANDING_POLL_S, remaining))
-
-    def _raise_if_fatal(self) -> None:
-        with self._fatal_lock:
-            fatal = self._fatal
-        if fatal is not None:
-            again = type(fatal)(str(fatal), code=fatal.code, http_status=fatal.http_status, transient=fatal.transient)
-            again.repeated = True
-            raise again
-
-    @contextlib.contextmanager
-    def _remember_fatal(self) -> Iterator[None]:
-        try:
-            yield
-        except AltcraftError as error:
-            if error.transient or isinstance(error, BadToken | Refused):
-                with self._fatal_lock:
-                    self._fatal = self._fatal or error
-            raise
 
     def _attempt(self, method: str, payload: dict[str, Any], campaign_id: int | None) -> Any:
         """One request. Every error it raises has the token redacted, wherever the text came from."""
@@ -396,7 +270,7 @@ class AltcraftClient:
         except transport.DeadlineExceeded:
             message = (
                 f"Altcraft at {self.base_url} did not answer {about} within {deadline_s:g}s "
-                "(altcraft:requestTimeoutSeconds)"
+                f"({self._names.request_timeout})"
             )
             raise TransientFailure(TransportError(message, transient=True), may_have_landed=True) from None
         except transport.ResponseTooLarge as exc:
@@ -404,14 +278,14 @@ class AltcraftClient:
             raise MalformedResponse(message) from None
         except requests.exceptions.SSLError as exc:
             host = urlsplit(self.base_url).hostname
-            if _not_tls(exc):
+            if not_tls(exc):
                 raise Refused(
                     f"{urlsplit(self.base_url).netloc} does not speak TLS: it answered the https:// handshake with "
                     "something else, most often plain HTTP. If Altcraft serves plain HTTP there, write http:// in "
-                    "altcraft:url (or ALTCRAFT_URL); else use the port it serves HTTPS on"
+                    f"{self._names.url}; else use the port it serves HTTPS on"
                 ) from None
             message = (
-                f"cannot verify the TLS certificate of {host} ({_tls_reason(exc)}). If your Altcraft uses a "
+                f"cannot verify the TLS certificate of {host} ({tls_reason(exc)}). If your Altcraft uses a "
                 "private certificate authority, set REQUESTS_CA_BUNDLE to its CA certificate file (PEM)"
             )
             raise Refused(message) from None
@@ -419,21 +293,21 @@ class AltcraftClient:
             message = f"cannot reach Altcraft at {self.base_url} ({about}): no connection within {connect_s:g}s"
             raise TransientFailure(TransportError(message, transient=True)) from None
         except (requests.RequestException, OSError) as exc:
-            if _unresolvable(exc):  # a wrong host name does not start to resolve within a retry budget
+            if unresolvable(exc):  # a wrong host name does not start to resolve within a retry budget
                 host = urlsplit(self.base_url).hostname
                 message = (
                     f"cannot reach Altcraft at {self.base_url}: the host name {host!r} does not resolve (DNS). "
-                    "Check altcraft:url (or ALTCRAFT_URL)"
+                    f"Check {self._names.url}"
                 )
                 raise TransportError(message, transient=True) from None
-            message = f"cannot reach Altcraft at {self.base_url} ({about}): {_network_reason(exc)}"
+            message = f"cannot reach Altcraft at {self.base_url} ({about}): {network_reason(exc)}"
             error = TransportError(message, transient=True)
-            raise TransientFailure(error, may_have_landed=not _never_sent(exc)) from None
+            raise TransientFailure(error, may_have_landed=not never_sent(exc)) from None
         if 300 <= answer.status < 400:
             target = urlsplit(answer.headers.get("Location", "")).hostname or "an address it did not give"
             raise Refused(
                 f"Altcraft at {self.base_url} answered {about} with HTTP {answer.status}, a redirect to {target}. "
-                "Not followed: the request carries the API token. Set altcraft:url (or ALTCRAFT_URL) to the "
+                f"Not followed: the request carries the API token. Set {self._names.url} to the "
                 "address Altcraft answers on itself"
             )
         return self._unwrap(answer, about, campaign_id)
@@ -444,7 +318,7 @@ class AltcraftClient:
         try:
             return transport.post_json(self._session, url, body, connect_timeout=connect_s, deadline_s=deadline_s)
         except (requests.RequestException, OSError) as exc:
-            if not _unresolvable(exc):
+            if not unresolvable(exc):
                 raise
         self._retry.sleep(HOST_LOOKUP_RETRY_S)
         return transport.post_json(self._session, url, body, connect_timeout=connect_s, deadline_s=deadline_s)
@@ -459,7 +333,7 @@ class AltcraftClient:
             body = None
         if not isinstance(body, dict) or "error" not in body:
             if status >= 400:
-                raise _failure(_http_error(status, about, answer.url), status, retry_after)
+                raise _failure(self._http_error(status, about, answer.url), status, retry_after)
             kind = answer.headers.get("Content-Type", "unknown content type")
             # A cut-off body or a proxy's page: worth another try, and an error if it persists.
             error = MalformedResponse(
@@ -474,14 +348,19 @@ class AltcraftClient:
             raise _failure(error, code if code in TRANSIENT_STATUS else status, retry_after)
         if status >= 400:
             # error 0 with an HTTP error status: trust neither.
-            raise _failure(_http_error(status, about, answer.url), status, retry_after)
+            raise _failure(self._http_error(status, about, answer.url), status, retry_after)
         return body.get("data")
+
+    def _http_error(self, status: int, about: str, url: str) -> TransportError:
+        # 404/405 without Altcraft's envelope: most often the URL setting is not the API's address.
+        hint = f"; is {self._names.url} Altcraft's address?" if status in (400, 404, 405) else ""
+        return TransportError(f"HTTP {status} from Altcraft on {about} (called {url}{hint})", http_status=status)
 
     def _error(self, code: int, text: str, about: str, campaign_id: int | None, status: int) -> AltcraftError:
         detail = f"error {code}" + (f": {text}" if text else "")
         if code == ERROR_BAD_TOKEN:
             return BadToken(
-                f"Altcraft rejected the API token ({detail}); check altcraft:token or ALTCRAFT_TOKEN",
+                f"Altcraft rejected the API token ({detail}); check {self._names.token}",
                 code=code,
                 http_status=status,
             )
@@ -507,49 +386,9 @@ class AltcraftClient:
         if not self._token:
             return text
         address = without_password(self.base_url, self.base_url)
-        if _carries(address, self._token):  # hidden everywhere, the address included
+        if carries(address, self._token):  # hidden everywhere, the address included
             return text.replace(self._token, "***")
         return address.join(part.replace(self._token, "***") for part in text.split(address))
-
-
-def parse_campaign(item: Any, expected_id: int | None) -> Campaign:
-    """A campaign object from get/list; refuses anything without an id, a name and a known state."""
-    label = f"campaign {expected_id}" if expected_id is not None else "a campaign in scampaigns/list"
-    if not isinstance(item, dict):
-        raise MalformedResponse(f"Altcraft returned {type(item).__name__} for {label}, expected an object")
-    campaign_id = item.get("id")
-    if not isinstance(campaign_id, int) or isinstance(campaign_id, bool):
-        raise MalformedResponse(f"Altcraft returned {label} without a numeric id: {campaign_id!r}")
-    label = f"campaign {campaign_id}"
-    if expected_id is not None and campaign_id != expected_id:
-        raise MalformedResponse(f"asked Altcraft for campaign {expected_id}, got {label}")
-    name = item.get("name")
-    if not isinstance(name, str):
-        raise MalformedResponse(f"Altcraft returned {label} without a name")
-    state = _checked_state(item.get("state"), campaign_id, "its state")
-    return Campaign(id=campaign_id, name=valid_unicode(name), state=state)
-
-
-def _wire_time(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    utc = moment.astimezone(UTC)
-    return utc.isoformat(timespec="milliseconds" if utc.microsecond else "seconds").replace("+00:00", "Z")
-
-
-def valid_unicode(text: str) -> str:
-    """`text` with lone surrogates (JSON allows "\\ud800", Unicode does not) replaced by U+FFFD.
-
-    Such a name could not travel through Pulumi's gRPC (protobuf strings are UTF-8) or be written
-    to a file; replaced the same way everywhere, it still works as a name guard.
-    """
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _http_error(status: int, about: str, url: str) -> TransportError:
-    # 404/405 without Altcraft's envelope: most often altcraft:url is not the API's address.
-    hint = "; is altcraft:url (or ALTCRAFT_URL) Altcraft's address?" if status in (400, 404, 405) else ""
-    return TransportError(f"HTTP {status} from Altcraft on {about} (called {url}{hint})", http_status=status)
 
 
 def _failure(error: AltcraftError, status: int, retry_after: float | None) -> Exception:
@@ -558,102 +397,3 @@ def _failure(error: AltcraftError, status: int, retry_after: float | None) -> Ex
         return error
     error.transient = True
     return TransientFailure(error, retry_after, may_have_landed=status in MAY_HAVE_LANDED_STATUS)
-
-
-def _never_sent(error: BaseException) -> bool:
-    """Whether a network failure happened before the request could reach Altcraft."""
-    return any(isinstance(cause, socket.gaierror | ConnectionRefusedError) for cause in _causes(error))
-
-
-def _causes(error: BaseException) -> Iterator[BaseException]:
-    """`error` and what it wraps: requests and urllib3 nest the socket's error several levels deep."""
-    seen: set[int] = set()
-    pending: list[BaseException] = [error]
-    while pending:
-        current = pending.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        linked = (getattr(current, "reason", None), current.__cause__, current.__context__)
-        pending += [c for c in linked if isinstance(c, BaseException)]  # an SSLError's reason is a str
-        pending += [a for a in current.args if isinstance(a, BaseException)]
-
-
-def _unresolvable(error: BaseException) -> bool:
-    return any(isinstance(cause, socket.gaierror) for cause in _causes(error))
-
-
-# OpenSSL's words for a peer that answered the handshake with something that is not TLS.
-_NOT_TLS = (
-    "WRONG_VERSION_NUMBER",
-    "HTTP_REQUEST",
-    "RECORD_LAYER_FAILURE",
-    "PACKET_LENGTH_TOO_LONG",
-    "UNKNOWN_PROTOCOL",
-)
-
-
-def _not_tls(error: BaseException) -> bool:
-    return any(getattr(cause, "reason", None) in _NOT_TLS for cause in _causes(error))
-
-
-def _network_reason(error: BaseException) -> str:
-    """What went wrong, in words, without urllib3's "HTTPConnectionPool(...) Max retries exceeded"."""
-    for cause in _causes(error):
-        if isinstance(cause, socket.gaierror):
-            return "cannot resolve the host name"
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, ConnectionResetError):
-            return "the connection was reset"
-        if isinstance(cause, OSError) and cause.strerror:
-            return cause.strerror[:1].lower() + cause.strerror[1:]
-    closed = ("RemoteDisconnected", "ProtocolError", "IncompleteRead", "ChunkedEncodingError")
-    if any(type(cause).__name__ in closed for cause in _causes(error)):
-        return "the connection closed before a complete answer"
-    return type(error).__name__
-
-
-def _tls_reason(error: BaseException) -> str:
-    for cause in _causes(error):
-        reason = getattr(cause, "verify_message", None) or getattr(cause, "reason", None)
-        if isinstance(reason, str) and reason:
-            return reason
-    return "TLS handshake failed"
-
-
-def index_listing(items: Iterable[Campaign | Unreadable]) -> dict[int, Campaign | Unreadable]:
-    """A listing by id. An id listed twice cannot be trusted either way: it becomes unreadable."""
-    by_id: dict[int, Campaign | Unreadable] = {}
-    for item in items:
-        if item.id in by_id:
-            error = MalformedResponse(f"Altcraft listed campaign {item.id} more than once; cannot tell which is right")
-            by_id[item.id] = Unreadable(item.id, error)
-        else:
-            by_id[item.id] = item
-    return by_id
-
-
-def _parse_listed(item: Any) -> Campaign | Unreadable | None:
-    """A listed item; one we cannot trust is Unreadable under its id, and one without any usable id
-    is None (skipped): it cannot be told apart from any campaign, and the view asks `get` for a
-    campaign the listing lacks, which reads it on its own (and fails for it alone if it is broken)."""
-    try:
-        return parse_campaign(item, None)
-    except MalformedResponse as error:
-        campaign_id = item.get("id") if isinstance(item, dict) else None
-        if isinstance(campaign_id, str) and campaign_id.isascii() and campaign_id.isdigit():
-            campaign_id = int(campaign_id)  # "2500": we know which campaign, not that the rest is right
-        if isinstance(campaign_id, int) and not isinstance(campaign_id, bool):
-            return Unreadable(campaign_id, error)
-        return None
-
-
-def _checked_state(state: Any, campaign_id: int, source: str) -> str:
-    if state not in STATES:
-        raise MalformedResponse(
-            f"Altcraft reported campaign {campaign_id} in an unknown state {state!r} ({source}); "
-            f"known states: {', '.join(STATES)}. Nothing was changed."
-        )
-    return state

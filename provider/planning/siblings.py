@@ -6,11 +6,11 @@ every deploy, each calling the other's change drift. The stack config `altcraft:
 lists the other stacks on the account, fully qualified (`org/project/stack`, as `pulumi stack ls`
 and stack references spell them); each stack's output `campaigns.ids` says which campaigns it
 manages, as compact ranges ("18-25,30"). The program reads every sibling's last deployment
-through the engine (provider.deployment, whatever backend holds it) and fails before any call
+through the engine (provider.planning.record, whatever backend holds it) and fails before any call
 to Altcraft when an entry of its file is already a sibling's.
 
 The same list can be given to every stack of the account: a stack skips its own name.
-No I/O here: `read_stack` is given (provider.deployment.stack_resources in the program).
+No I/O here: `read_stack` is given (provider.planning.record.stack_resources in the program).
 """
 
 from __future__ import annotations
@@ -19,18 +19,15 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from provider.deployment import campaigns_in
-from provider.errors import UserFacingError
-from provider.spec import CampaignSpec, Problem
+from provider.campaigns.loader import CampaignSpec, Problem
+from provider.errors import SiblingError
+from provider.planning.record import campaigns_in
+from provider.settings import SIBLING_STACKS
 
-SIBLING_STACKS_KEY = "altcraft:siblingStacks"
+SIBLING_STACKS_KEY = SIBLING_STACKS.key
 STACK_TYPE = "pulumi:pulumi:Stack"
 # The stack output that names the campaigns a stack manages, and its key for the id ranges.
 SUMMARY_OUTPUT, IDS_KEY = "campaigns", "ids"
-
-
-class SiblingError(UserFacingError):
-    """altcraft:siblingStacks is malformed, or a stack it names cannot be read."""
 
 
 def sibling_stacks(raw: str | None, this_stack: str) -> list[str]:

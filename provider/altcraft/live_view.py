@@ -13,24 +13,10 @@ from __future__ import annotations
 
 import threading
 
-from provider.client import (
-    AltcraftClient,
-    AltcraftError,
-    BadToken,
-    Campaign,
-    NoRights,
-    Refused,
-    Unreadable,
-    index_listing,
-)
-
-
-class ListingFailed(AltcraftError):
-    """`scampaigns/list` could not be read through; every read of this process fails with it.
-
-    Not a MalformedResponse: that is one campaign's problem, and a listing that fails is every
-    campaign's, so the review reports it once instead of once per entry.
-    """
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import Unreadable, index_listing
+from provider.errors import AltcraftError, BadToken, ListingFailed, NoRights, Refused
 
 
 class LiveView:

@@ -2,14 +2,13 @@
 
 Every problem is reported with the file, the line and the campaign it concerns, all problems
 at once, before anything is sent to Altcraft. The format is published as JSON Schema
-(campaigns.schema.json beside this module) and validated with it; what JSON Schema cannot see
+(provider/campaigns.schema.json, read by provider.campaigns.options) and validated with it; what JSON Schema cannot see
 (duplicate keys, duplicate ids, YAML 1.1 surprises such as `yes` meaning true) is checked on
 the YAML node tree, which also gives every value its line.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
@@ -17,22 +16,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jsonschema
 import yaml
 
-from provider.errors import UserFacingError
-from provider.schedule import KEYS as TIME_KEYS
-from provider.schedule import Schedule, TimeError, parse_time
+from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE, SCHEDULED, SCHEMA
+from provider.campaigns.schedule import KEYS as TIME_KEYS
+from provider.campaigns.schedule import Schedule, TimeError, parse_time
+from provider.errors import SpecError
 
-SCHEMA_PATH = Path(__file__).with_name("campaigns.schema.json")
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # Aliases can make a small file expand into a huge tree ("billion laughs").
 MAX_NODES = 500_000
 
-OnRemove = Literal["retain", "deactivate"]
-DriftPolicy = Literal["revert", "keep"]
 Path_ = tuple[str | int, ...]
 
 # YAML 1.2 spellings; PyYAML (YAML 1.1) also reads yes/no/on/off/y/n as booleans.
@@ -41,7 +38,7 @@ _PLAIN_INT = re.compile(r"[-+]?[0-9]+")
 # Explicit tags such as !!python/object would ask the loader to build arbitrary objects.
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "bool", "null", "float")}
 # An unquoted 2026-11-27T00:00:00+03:00 resolves to a timestamp; it is kept as its text, which
-# provider.schedule reads strictly (PyYAML would accept a time without an offset as local time).
+# provider.campaigns.schedule reads strictly (PyYAML would accept a time without an offset as local time).
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # libyaml's parser when PyYAML has it (five times faster on large files); same nodes and marks.
 _NodeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -54,8 +51,8 @@ class CampaignSpec:
     id: int
     active: bool
     name: str | None = None
-    on_remove: OnRemove = "retain"
-    drift: DriftPolicy = "revert"
+    on_remove: str = DEFAULT_ON_REMOVE  # one of options.ON_REMOVE_CHOICES
+    drift: str = DEFAULT_DRIFT  # one of options.DRIFT_CHOICES
     protect: bool = False
     line: int = 0
     schedule: Schedule = field(default_factory=Schedule)  # active_from, active_until, complete_at
@@ -83,22 +80,6 @@ class CampaignList(list[CampaignSpec]):
     def __init__(self, specs: list[CampaignSpec], line: int | None = None) -> None:
         super().__init__(specs)
         self.line = line
-
-
-class SpecError(UserFacingError):
-    """The campaigns file is unusable; the message lists every problem with file and line."""
-
-    def __init__(self, path: str, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.message))
-        lines = [p.render(path) for p in self.problems]
-        if len(lines) == 1:
-            text = f"{lines[0]}\n(nothing was sent to Altcraft)"
-        else:
-            text = "\n".join(
-                [f"{path}: {len(lines)} problems, nothing was sent to Altcraft:", *(f"  {line}" for line in lines)]
-            )
-        super().__init__(text)
 
 
 def load_campaigns(path: str | Path, chosen_by: str | None = None) -> CampaignList:
@@ -305,7 +286,7 @@ class _Converter:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text())
+    schema = SCHEMA
     # JSON Schema counts 18.0 as an integer; an ID written as a float is a typo here.
     checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
@@ -394,9 +375,6 @@ def _campaign_label(data: Any, at: Path_) -> str | None:
     return f"campaign entry #{at[1] + 1}"
 
 
-# `active: scheduled`: leave the campaign to the dates set in Altcraft's web UI.
-SCHEDULED = "scheduled"
-
 _IRREVERSIBLE_NEEDS_NAME = (
     "needs a name guard (name: ...): completion is irreversible, and the name makes sure the id is the "
     "campaign you mean"
@@ -473,8 +451,8 @@ def _to_spec(entry: dict[str, Any], line: int) -> CampaignSpec:
         schedule=Schedule(**{key: parse_time(entry[key]) for key in TIME_KEYS if key in entry}),
         completed=entry.get("completed") is True,
         name=entry.get("name"),
-        on_remove=entry.get("on_remove", "retain"),
-        drift=entry.get("drift", "revert"),
+        on_remove=entry.get("on_remove", DEFAULT_ON_REMOVE),
+        drift=entry.get("drift", DEFAULT_DRIFT),
         protect=entry.get("protect", False),
         line=line,
     )

@@ -1,6 +1,6 @@
 """What to do to make one live campaign match its desired state. No I/O.
 
-The rules: the file's entry becomes a target for this run (`provider.schedule.target`: active,
+The rules: the file's entry becomes a target for this run (`provider.campaigns.schedule.target`: active,
 waiting for a window, inactive, off or completed), and `satisfies` says which live states meet it:
 `active` and `waiting` and `completed` need exactly that state; `off` (a plain `active: false`)
 takes any state but `active` (a `waiting` someone scheduled in the web UI is left alone);
@@ -20,27 +20,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from provider.client import Campaign
-from provider.errors import UserFacingError
-from provider.names import difference, same_name
-from provider.schedule import Schedule, Target, format_time
+from provider.altcraft.model import LiveCampaign as Campaign
+from provider.campaigns.names import difference, same_name
+from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE
+from provider.campaigns.schedule import Schedule, Target, format_time, timeless_target
+from provider.errors import CampaignError
 
 if TYPE_CHECKING:
-    from provider.spec import CampaignSpec
+    from provider.campaigns.loader import CampaignSpec
 
 Method = Literal["activate", "deactivate", "completed"]
 # Why `pulumi up` would send a call: a new entry (adopt), an entry the file changed since the last
 # deploy (change), a campaign changed in Altcraft outside the file (drift), a removed entry (remove).
 Cause = Literal["adopt", "change", "drift", "remove"]
 CAUSES: tuple[Cause, ...] = ("adopt", "change", "drift", "remove")
-DEFAULT_ON_REMOVE = "retain"
-DEFAULT_DRIFT = "revert"
 # Targets a call cannot reach on a completed or deleted campaign.
 _NEEDS_LIFE = ("active", "waiting")
-
-
-class CampaignError(UserFacingError):
-    """A campaign cannot be brought to its desired state; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -64,17 +59,14 @@ class Desired:
     schedule: Schedule = field(default_factory=Schedule)
     completed: bool = False
     scheduled_in_altcraft: bool = False  # `active: scheduled`: the dates set in Altcraft decide
-    target: Target | None = None  # what this run asks for; None: plain `active` (active or off)
+    # What this run asks for (`provider.campaigns.schedule.target`, the window read at a time).
+    # Left out, it follows from `active`, `completed` and `scheduled_in_altcraft` alone.
+    target: Target = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.target is None:
-            object.__setattr__(self, "target", default_target(self.active, self.completed, self.scheduled_in_altcraft))
-
-    @property
-    def wanted(self) -> Target:
-        """This run's target (set from `active` and `completed` when none was given)."""
-        assert self.target is not None  # __post_init__ fills it
-        return self.target
+            untimed = timeless_target(self.active, self.completed, self.scheduled_in_altcraft)
+            object.__setattr__(self, "target", untimed)
 
     @property
     def intent(self) -> Intent:
@@ -94,15 +86,6 @@ class Desired:
             scheduled_in_altcraft=spec.scheduled_in_altcraft,
             target=target,
         )
-
-
-def default_target(active: bool, completed: bool, scheduled_in_altcraft: bool = False) -> Target:
-    """The target of an entry without a window: what its keys say whatever the time."""
-    if completed:
-        return "completed"
-    if scheduled_in_altcraft:
-        return "altcraft"
-    return "active" if active else "off"
 
 
 @dataclass(frozen=True)
@@ -133,7 +116,7 @@ def describe(campaign: Campaign) -> str:
 
 
 def check_name(desired: Desired, live: Campaign) -> None:
-    """The name guard (provider.names decides what counts as the same name)."""
+    """The name guard (provider.campaigns.names decides what counts as the same name)."""
     if desired.expected_name is None or same_name(desired.expected_name, live.name):
         return
     alike = difference(desired.expected_name, live.name)
@@ -163,7 +146,7 @@ def plan(desired: Desired, live: Campaign, deployed: Intent | None = None) -> St
     `drift: keep`, a campaign changed outside the file is left as it is until the file changes.
     """
     check_name(desired, live)
-    target = desired.wanted
+    target = desired.target
     if target in _NEEDS_LIFE and live.terminal:
         raise CampaignError(
             f"{describe(live)} is {live.state} in Altcraft and cannot be activated: "
@@ -235,7 +218,7 @@ def drift_kept(desired: Desired, live: Campaign, deployed: Intent | None) -> boo
         desired.drift == "keep"
         and deployed is not None
         and deployed == desired.intent
-        and not satisfies(live.state, desired.wanted)
+        and not satisfies(live.state, desired.target)
     )
 
 

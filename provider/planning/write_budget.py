@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import threading
 
-from provider.errors import UserFacingError
-
-
-class OverBudget(UserFacingError):
-    """A call refused because this run already sent as many calls as the limit allows."""
+from provider.errors import OverBudget
+from provider.settings import MAX_CHANGES
 
 
 class WriteBudget:
@@ -46,6 +43,6 @@ class WriteBudget:
         raise OverBudget(
             f"{what}: {methods} not sent: this run has sent {self._sent} of the {self.limit} calls allowed "
             f"({self.source}), and sends no more. Campaigns whose calls were refused stay as they are in Altcraft "
-            f"and in the state. If this is intended, allow more for one run: ALTCRAFT_MAX_CHANGES=<calls> with "
-            "the same command (0 means no limit), or change altcraft:maxChanges for the stack."
+            f"and in the state. If this is intended, allow more for one run: {MAX_CHANGES.env}=<calls> with "
+            f"the same command (0 means no limit), or change {MAX_CHANGES.key} for the stack."
         )

@@ -17,29 +17,33 @@ from typing import Any, NoReturn
 import pulumi
 from pulumi.runtime.config import is_config_secret
 
-from provider.clock import ClockError, relative, trusted_now
-from provider.deployment import campaigns_in, last_checkpoint, saved_provider_config, stack_resources, this_stack
-from provider.errors import UserFacingError
-from provider.live_view import LiveView
-from provider.reconcile import Desired, satisfies
-from provider.resource import Campaign
-from provider.review import clock_line, over_limit, review
+from provider.altcraft.clock import relative, trusted_now
+from provider.altcraft.live_view import LiveView
+from provider.campaigns.loader import CampaignSpec, load_campaigns, missing_name_guards
+from provider.engine import workarounds
+from provider.engine.campaign_provider import CampaignResource
+from provider.engine.checkpoint import last_checkpoint, stack_resources, this_stack
+from provider.engine.saved_settings import changed_since, saved_provider_config, stale_note
+from provider.errors import ClockError, SpecError, UserFacingError
+from provider.planning.lines import clock_line
+from provider.planning.reconcile import Desired, satisfies
+from provider.planning.record import campaigns_in
+from provider.planning.review import over_limit, review_campaigns
+from provider.planning.siblings import SIBLING_STACKS_KEY, claims, conflicts, id_ranges, sibling_stacks
 from provider.settings import (
     CAMPAIGNS_FILE_KEY,
     Settings,
     campaigns_file,
-    changed_since,
     max_changes,
     max_clock_skew,
     name_guards_required,
 )
-from provider.siblings import SIBLING_STACKS_KEY, claims, conflicts, id_ranges, sibling_stacks
-from provider.spec import CampaignSpec, SpecError, load_campaigns, missing_name_guards
 
 CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
 
 
 def run() -> None:
+    workarounds.install_in_program()
     path, chosen_by = campaigns_file(pulumi.Config().get(CAMPAIGNS_FILE_KEY))
     stack_name = pulumi.get_stack()
     try:
@@ -62,14 +66,14 @@ def run() -> None:
         timed = [spec for spec in specs if spec.schedule]
 
         def clock() -> datetime:
-            # Only a run that decides by the time must trust a clock (provider.clock).
+            # Only a run that decides by the time must trust a clock (provider.altcraft.clock).
             if not timed:
                 return client.now()
             return trusted_now(
                 client.clock.reading(), timedelta(seconds=skew_s), skew_source, client.redact(settings.url)
             )
 
-        found = review(specs, view.get, campaigns_in(checkpoint), clock, removed_at=specs.line)
+        review = review_campaigns(specs, view.get, campaigns_in(checkpoint), clock, removed_at=specs.line)
         clock()  # again: every answer of the review, not only those before it first read the time
     except ClockError as error:
         fail(clock_failure(error, path, timed))
@@ -83,43 +87,40 @@ def run() -> None:
             "it starts and stops campaigns by"
         )
     where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {stack_name})"
-    if found.problems:
-        fail(f"{SpecError(path, found.problems)}\n(checked against {where})")
-    too_many = over_limit(found.writes, *limit)
+    if review.problems:
+        fail(f"{SpecError(path, review.problems)}\n(checked against {where})")
+    too_many = over_limit(review.changes, *limit)
     if too_many:
         fail(f"{path}: {too_many}\n(checked against {where})")
     # Worded for any command that runs the program (refresh and destroy do, with --run-program).
-    count = found.calls
+    count = review.calls
     if count:
         pulumi.log.info(f"`pulumi up` would send {count} call{'s' if count > 1 else ''} to {where}:")
-    elif found.kept:
+    elif review.kept:
         pulumi.log.info(f"{where}: `pulumi up` would send no calls")
     else:
         pulumi.log.info(f"{where} matches {path}: `pulumi up` would send no calls")
-    if found.now is not None and any(spec.schedule for spec in specs):
-        pulumi.log.info(clock_line(found.now))
-    for write in found.writes:  # an irreversible call stands out as a warning
-        (pulumi.log.warn if write.irreversible else pulumi.log.info)(write.line())
-    for launch in found.launches:
+    if review.now is not None and any(spec.schedule for spec in specs):
+        pulumi.log.info(clock_line(review.now))
+    for change in review.changes:  # an irreversible call stands out as a warning
+        (pulumi.log.warn if change.irreversible else pulumi.log.info)(change.line())
+    for launch in review.launches:
         pulumi.log.info(launch)
-    for note in found.notes:
+    for note in review.notes:
         pulumi.log.warn(note)
-    if found.kept:
+    if review.kept:
         pulumi.log.info("Changed in Altcraft outside the file, and kept (drift: keep):")
-    for kept in found.kept:
+    for kept in review.kept:
         pulumi.log.info(kept.line())
     if stale:
         # The refresh before the program (no --run-program) read Altcraft with the saved values: the
         # old account, or a revoked token. This run's listing, with the new values, decides instead.
-        pulumi.log.info(
-            f"{' and '.join(stale)} changed since the last `pulumi up`: the campaigns are compared with what "
-            f"{where} answers now, not with the refresh (Pulumi refreshes with the values saved at that up)"
-        )
+        pulumi.log.info(stale_note(stale, where))
     campaigns = [
-        Campaign(desired, observed_state=view.get(desired.campaign_id).state if stale else None)
-        for desired in found.desired
+        CampaignResource(desired, observed_state=view.get(desired.campaign_id).state if stale else None)
+        for desired in review.desired
     ]
-    pulumi.export("campaigns", stack_summary(found.desired, campaigns))
+    pulumi.export("campaigns", stack_summary(review.desired, campaigns))
 
 
 def clock_failure(error: ClockError, path: str, timed: list[CampaignSpec], shown: int = 5) -> str:
@@ -144,7 +145,7 @@ def fail(message: str) -> NoReturn:
     sys.exit(32)
 
 
-def stack_summary(desired: list[Desired], campaigns: list[Campaign]) -> dict[str, Any]:
+def stack_summary(desired: list[Desired], campaigns: list[CampaignResource]) -> dict[str, Any]:
     """Counts, plus the campaigns whose recorded state is not what the file asks for.
 
     Not a list of every campaign: that grew with the account, buried a pull request's few changes
@@ -153,7 +154,9 @@ def stack_summary(desired: list[Desired], campaigns: list[Campaign]) -> dict[str
     states = pulumi.Output.all(*[campaign.state for campaign in campaigns])
     return {
         "managed": len(desired),
-        "ids": id_ranges(entry.campaign_id for entry in desired),  # what a sibling stack reads (provider.siblings)
+        "ids": id_ranges(
+            entry.campaign_id for entry in desired
+        ),  # what a sibling stack reads (provider.planning.siblings)
         "states": states.apply(lambda known: dict(sorted(Counter(known).items()))),
         "not_in_desired_state": states.apply(lambda known: not_in_desired_state(desired, known)),
     }
@@ -161,4 +164,4 @@ def stack_summary(desired: list[Desired], campaigns: list[Campaign]) -> dict[str
 
 def not_in_desired_state(desired: list[Desired], states: list[str]) -> dict[str, str]:
     pairs = zip(desired, states, strict=True)
-    return {str(entry.campaign_id): state for entry, state in pairs if not satisfies(state, entry.wanted)}
+    return {str(entry.campaign_id): state for entry, state in pairs if not satisfies(state, entry.target)}

@@ -124,12 +124,9 @@ def target(
     at an earlier deploy (else the campaign would still start when that window opens).
     `scheduled_in_altcraft`: `active: scheduled`, the campaign follows dates set in Altcraft.
     """
-    if completed:
-        return "completed"
-    if scheduled_in_altcraft:
-        return "altcraft"
-    if not active:
-        return "inactive" if cancel_waiting else "off"
+    if completed or scheduled_in_altcraft or not active:
+        untimed = timeless_target(active, completed, scheduled_in_altcraft)
+        return "inactive" if untimed == "off" and cancel_waiting else untimed
     if schedule.complete_at is not None and schedule.complete_at <= now:
         return "completed"
     if schedule.active_until is not None and schedule.active_until <= now:
@@ -137,3 +134,12 @@ def target(
     if schedule.active_from is not None and now < schedule.active_from:
         return "waiting"
     return "active"
+
+
+def timeless_target(active: bool, completed: bool, scheduled_in_altcraft: bool = False) -> Target:
+    """What an entry without a window asks for, whatever the time (`target` without a clock)."""
+    if completed:
+        return "completed"
+    if scheduled_in_altcraft:
+        return "altcraft"
+    return "active" if active else "off"

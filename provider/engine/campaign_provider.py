@@ -1,0 +1,274 @@
+"""The Pulumi lifecycle of one Altcraft campaign: check, diff, create (adopt), read, update, delete.
+
+The provider pickles to an empty state (no URL, token, session or lock) and is pickled by
+reference, as `provider.resource.CampaignProvider` (see that module: the address is part of every
+stack's state). It finds Altcraft in `configure()`, which the provider process calls once with the
+stack config before the first operation. Knows nothing of HTTP: it talks to `AltcraftClient`,
+decides with `provider.planning.reconcile`, and reads and writes its record with
+`provider.planning.record`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from provider.altcraft.client import AltcraftClient
+from provider.altcraft.live_view import LiveView
+from provider.altcraft.model import LiveCampaign, WriteRequest, write_request
+from provider.campaigns.options import DEFAULT_ON_REMOVE
+from provider.engine import saved_settings, workarounds
+from provider.errors import (
+    AltcraftError,
+    BadToken,
+    CampaignError,
+    ListingFailed,
+    NoRights,
+    NotFound,
+    Refused,
+    SettingsError,
+    TransportError,
+    UserFacingError,
+)
+from provider.planning.reconcile import Desired, Intent, Steps, describe, plan, plan_removal, satisfies
+from provider.planning.record import (
+    MODULE,
+    OBSERVED_KEY,
+    OUTPUT_ATTRIBUTES,
+    TYPE_NAME,
+    UPDATE_KEYS,
+    desired_active_of,
+    desired_of,
+    input_problems,
+    inputs_of,
+    intent_of,
+    number,
+    outputs_of,
+    resource_name,
+    stored_schedule,
+    with_default,
+)
+from provider.planning.write_budget import WriteBudget
+from provider.settings import MAX_CHANGES, Settings, max_changes
+
+# Every campaign of a refresh meets an unusable URL or token: the first says why, the rest point to it.
+UNUSABLE_SETTINGS_AGAIN = "not read: the Altcraft settings are unusable (see the error that says why)"
+
+
+class CampaignProvider(ResourceProvider):
+    # Nothing secret is pickled, so the serialized provider need not be encrypted in state.
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._init_runtime()
+
+    def _init_runtime(self) -> None:
+        workarounds.install_in_provider()
+        self._lock = threading.Lock()
+        self._settings: Settings | None = None
+        self._settings_error: SettingsError | None = None
+        self._client: AltcraftClient | None = None
+        self._view: LiveView | None = None
+        # Counts every call this process sends: the change limit holds where the program never ran.
+        self._budget = WriteBudget(MAX_CHANGES.default, f"{MAX_CHANGES.key} (default)")
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._init_runtime()
+
+    def configure(self, req: ConfigureRequest) -> None:
+        try:
+            self._settings = Settings.from_sources(req.config.get, os.environ)
+            self._budget = WriteBudget(*max_changes(req.config.get, os.environ))
+        except SettingsError as error:  # said once, by the first call that needs Altcraft
+            self._settings_error = error
+
+    def client(self) -> AltcraftClient:
+        # Up to four engine threads call in at once; build the client once.
+        with self._lock:
+            if self._settings_error is not None:
+                # A fresh exception per call: threads must not share (and re-traceback) one instance.
+                again = SettingsError(UNUSABLE_SETTINGS_AGAIN)
+                again.repeated = True
+                error, self._settings_error = self._settings_error, again
+                raise error
+            if self._client is None:
+                settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)
+                self._client = settings.client()
+                self._view = LiveView(self._client)
+            return self._client
+
+    def view(self) -> LiveView:
+        """Reads go through the process-wide live view (one list walk, not a get per campaign)."""
+        self.client()
+        assert self._view is not None
+        return self._view
+
+    # -- planning: no network ------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult(news, [CheckFailure(key, message) for key, message in input_problems(news)])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # olds are the last outputs: `state` there is the live state as last seen (or refreshed),
+        # unless the program saw it itself because the refresh used settings changed since.
+        changed = [key for key in UPDATE_KEYS if with_default(olds, key) != with_default(news, key)]
+        live_state = news.get(OBSERVED_KEY) or olds.get("state")
+        if not satisfies(str(live_state), desired_of(news).target):
+            changed.append("active")  # drift, a file change, or a window that opened or closed
+        if stored_schedule(olds) != stored_schedule(news):
+            changed.append("schedule")  # new dates need a new activation; another offset does not
+        # The file changed to what Altcraft already is: no call, but the state must record the new
+        # desired value, or a later change in the web UI would look like the file's own change.
+        if desired_active_of(olds) != news.get("active"):
+            changed.append("desired_active")
+        replaces = ["campaign_id"] if number(olds.get("campaign_id")) != number(news.get("campaign_id")) else []
+        return DiffResult(changes=bool(changed or replaces), replaces=replaces, delete_before_replace=True)
+
+    # -- operations ----------------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
+        desired = desired_of(props)
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=True), deployed=None)
+        return CreateResult(id_=str(desired.campaign_id), outs=outputs_of(desired, live))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            live = self.view().get(int(id_))
+        except UserFacingError as error:
+            if not error.repeated:
+                raise self._read_failure(int(id_), props, error) from None
+            # Reported once, by the read that met it first, which fails the refresh: the record is
+            # left exactly as it was, and an outage is one error, not one per campaign.
+            return ReadResult(id_=id_, outs=props)
+        # Inputs as Altcraft has them now, so that drift shows as a diff against the program; the
+        # outputs keep what the file asked for at the last deploy, which tells drift from change.
+        as_live = desired_of({**props, "campaign_id": live.id, "active": live.active})
+        outs = {**outputs_of(as_live, live), "desired_active": desired_active_of(props)}
+        return ReadResult(id_=id_, outs=outs, inputs=inputs_of(as_live))
+
+    def _read_failure(self, campaign_id: int, props: dict[str, Any], error: UserFacingError) -> UserFacingError:
+        if isinstance(error, NotFound):
+            # Not dropped from the state: "not found" is also what a token that lost access to the
+            # campaign's group for a moment hears, and a dropped record would come back as new and
+            # be activated, undoing an emergency stop kept with `drift: keep`.
+            return CampaignError(_not_found_on_read(campaign_id, props))
+        if isinstance(error, BadToken | NoRights | TransportError | Refused | ListingFailed):
+            return type(error)(f"{error}{saved_settings.HINT}")
+        return error
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        desired = desired_of(news)
+        live = self._converge(desired, self._live(desired.campaign_id, adopting=False), intent_of(olds))
+        return UpdateResult(outs=outputs_of(desired, live))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        on_remove = props.get("on_remove") or DEFAULT_ON_REMOVE
+        if on_remove == "retain":
+            return  # leave the campaign exactly as it is, without asking Altcraft anything
+        try:
+            live = self.view().get(int(id_))
+        except NotFound:
+            return
+        steps = plan_removal(on_remove, live, scheduled=bool(stored_schedule(props)))
+        if steps is not None:
+            self._apply(steps, live)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
+        try:
+            return self.view().get(campaign_id)
+        except NotFound:
+            hint = "check the id in the campaigns file" if adopting else "it was removed from Altcraft"
+            raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
+
+    def _converge(self, desired: Desired, live: LiveCampaign, deployed: Intent | None) -> LiveCampaign:
+        steps = plan(desired, live, deployed)
+        return live if steps is None else self._apply(steps, live)
+
+    def _apply(self, steps: Steps, live: LiveCampaign) -> LiveCampaign:
+        client = self.client()
+        # Every request is built before the first is sent: a sequence never stops halfway on its own data.
+        requests = [write_request(call.method, live.id, call.schedule, call.settled) for call in steps.calls]
+        self._budget.reserve(len(requests), describe(live), ", then ".join(request.method for request in requests))
+        for done, request in enumerate(requests):
+            try:
+                client.send(request)
+            except AltcraftError as error:
+                if len(requests) == 1:
+                    raise  # its own message says it all: nothing else was sent or left unsent
+                raise CampaignError(_halfway(live, requests, done, error, client.status_for_report(live.id))) from None
+        state = client.get_status(live.id)
+        now = LiveCampaign(id=live.id, name=live.name, state=state)
+        self.view().record(now)
+        if state not in steps.accepted:
+            sent = ", then ".join(call.method for call in steps.calls)
+            raise CampaignError(f"{describe(live)}: Altcraft accepted {sent} but the campaign is now {state!r}")
+        return now
+
+
+def _halfway(live: LiveCampaign, requests: list[WriteRequest], done: int, error: Exception, state: str | None) -> str:
+    """What a sequence that failed at call `done` sent, did not send, and left the campaign in."""
+    sent = ", then ".join(request.method for request in requests[:done]) or "nothing before it"
+    not_sent = ", then ".join(request.method for request in requests[done + 1 :]) or "nothing after it"
+    now = f"it is {state} now" if state else "its state could not be read"
+    return (
+        f"{describe(live)}: {requests[done].method} failed ({error}). Sent and answered: {sent}; not sent: "
+        f"{not_sent}; {now}. The next preview shows the campaign as Altcraft has it; `pulumi up` finishes the change."
+    )
+
+
+def _not_found_on_read(campaign_id: int, props: dict[str, Any]) -> str:
+    last_seen = props.get("name")
+    seen = f" (last seen as {last_seen!r}, {props.get('state')})" if isinstance(last_seen, str) else ""
+    return (
+        f"campaign {campaign_id}{seen} was not found in Altcraft; its record is kept as it was. "
+        "Altcraft answers so for a campaign it deleted for good and for one the token cannot see (a lost group "
+        "access, another account's token): check the token's access first. If the campaign is gone for good, "
+        "remove its entry from the campaigns file and its record with `pulumi state delete <urn>` "
+        "(`pulumi stack --show-urns` lists the URNs)."
+    )
+
+
+# Pickled by this address whatever the module it is defined in: see provider/resource.py.
+CampaignProvider.__module__ = "provider.resource"
+
+
+class CampaignResource(Resource, module=MODULE, name=TYPE_NAME):
+    """One Altcraft campaign's on/off state; type `provider.planning.record.CAMPAIGN_TYPE`."""
+
+    campaign_id: pulumi.Output[int]
+    active: pulumi.Output[bool]
+    state: pulumi.Output[str]
+    name: pulumi.Output[str]
+
+    def __init__(
+        self, desired: Desired, observed_state: str | None = None, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        workarounds.before_registering()
+        # Outputs exist as attributes only for keys declared here.
+        props: dict[str, Any] = {**inputs_of(desired), **dict.fromkeys(OUTPUT_ATTRIBUTES)}
+        if observed_state is not None:  # only when the refresh's reading cannot be trusted
+            props[OBSERVED_KEY] = observed_state
+        if desired.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True))
+        super().__init__(CampaignProvider(), resource_name(desired.campaign_id), props, opts)

@@ -1,0 +1,162 @@
+"""The review's lines: how the preview describes each call, and how the summary reads it back.
+
+One line per campaign `pulumi up` would change, with its cause, written by the program's log:
+
+    campaign 18 Black Friday: inactive -> active (adopt)
+    campaign 19 Cyber Monday: inactive -> waiting (change) [from 2026-11-30T00:00:00+03:00, until ...]
+    campaign 21 Spring: active -> waiting (change, 2 calls): stops now, starts 2026-12-15T10:00:00+03:00 [from ...]
+    campaign 30 Summer 2025: inactive -> completed (change, irreversible)
+    campaign 40 Flash sale: inactive, drift kept (the file says active: true)
+    windows read at 2026-11-27T09:00:00Z (Altcraft's clock)
+
+That text is the contract between the preview and `altcraft-campaigns summary`, which reads it
+back from `pulumi preview --json`: each kind of line has its writer (`line()`, `clock_line`) and
+its parser (`parse()`, `parse_clock_line`) here, side by side, and nowhere else. No I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from provider.altcraft.model import STATES
+from provider.campaigns.schedule import KEYS as TIME_KEYS
+from provider.campaigns.schedule import Schedule, TimeError, format_time
+from provider.planning.reconcile import CAUSES, Cause
+
+# How a schedule reads in a line: "[from 2026-11-27T00:00:00+03:00, until ..., completes ...]".
+# How a schedule reads in a line: "[from 2026-11-27T00:00:00+03:00, until ..., completes ...]".
+WINDOW_WORDS = dict(zip(TIME_KEYS, ("from", "until", "completes"), strict=True))
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """What `pulumi up` would send for one campaign, with the live facts and the reason."""
+
+    campaign_id: int
+    name: str  # the live name
+    before: str  # live state now
+    after: str  # state once the calls are done
+    cause: Cause
+    calls: int = 1  # how many calls (an active campaign moved back to waiting takes two)
+    schedule: Schedule = field(default_factory=Schedule)  # the entry's window and completion date
+
+    @property
+    def change(self) -> str:
+        """activate, deactivate, schedule, reschedule (new dates, same state) or complete."""
+        if self.after == "completed":
+            return "complete"
+        if self.before == self.after:
+            return "reschedule"
+        return {"active": "activate", "waiting": "schedule"}.get(self.after, "deactivate")
+
+    @property
+    def irreversible(self) -> bool:
+        return self.after == "completed"
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The calls in order, by Altcraft's names, as altcraft:maxChanges counts them."""
+        if self.after == "completed":
+            return ("completed",)
+        if self.after == "inactive":
+            return ("deactivate",)
+        return ("deactivate", "activate") if self.calls > 1 else ("activate",)
+
+    @property
+    def stops_now(self) -> str | None:
+        """When a running campaign is stopped now to wait for its window: when it starts again."""
+        if self.before == "active" and self.after == "waiting" and self.schedule.active_from is not None:
+            return format_time(self.schedule.active_from)
+        return None
+
+    def line(self) -> str:
+        notes = [self.cause, *(["irreversible"] if self.irreversible else [])]
+        notes += [f"{self.calls} calls"] if self.calls > 1 else []
+        text = f"{who(self.campaign_id, self.name)}: {self.before} -> {self.after} ({', '.join(notes)})"
+        if self.stops_now:
+            text += f": stops now, starts {self.stops_now}"
+        dates = [f"{WINDOW_WORDS[key]} {value}" for key, value in self.schedule.as_text().items()]
+        return f"{text} [{', '.join(dates)}]" if dates else text
+
+    @classmethod
+    def parse(cls, text: str) -> PlannedChange | None:
+        """A line written by `line()`, or None for any other text."""
+        match = _LINE.fullmatch(text.strip())
+        if match is None:
+            return None
+        dates: dict[str, str] = {}
+        for part in match["dates"].split(", ") if match["dates"] else []:
+            word, _, value = part.partition(" ")
+            key = next((key for key, known in WINDOW_WORDS.items() if known == word), None)
+            if key is None:
+                return None
+            dates[key] = value
+        try:
+            schedule = Schedule.from_text(dates)
+        except TimeError:
+            return None
+        calls = int(match["calls"]) if match["calls"] else 1
+        name = match["name"] or ""
+        return cls(int(match["id"]), name, match["before"], match["after"], match["cause"], calls, schedule)  # type: ignore[arg-type]
+
+
+def who(campaign_id: int, name: str) -> str:
+    """The start of every line: `campaign 18 Black Friday`, the name on one line whatever it holds."""
+    return f"campaign {campaign_id} {one_line(name)}" if name else f"campaign {campaign_id}"
+
+
+_WHO = r"campaign (?P<id>\d+)(?: (?P<name>.*))?: "
+_STATE = "|".join(STATES)
+_LINE = re.compile(
+    rf"{_WHO}(?P<before>{_STATE}) -> (?P<after>{_STATE}) \((?P<cause>{'|'.join(CAUSES)})"
+    r"(?:, irreversible)?(?:, (?P<calls>\d+) calls)?\)(?:: stops now, starts \S+)?(?: \[(?P<dates>[^\[\]]+)\])?"
+)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A campaign changed in Altcraft outside the file that `drift: keep` leaves as it is."""
+
+    campaign_id: int
+    name: str  # the live name
+    state: str  # live state, which stays
+    wanted: bool  # what the file (unchanged since the last deploy) says
+
+    def line(self) -> str:
+        wanted = "true" if self.wanted else "false"
+        return f"{who(self.campaign_id, self.name)}: {self.state}, drift kept (the file says active: {wanted})"
+
+    @classmethod
+    def parse(cls, text: str) -> Kept | None:
+        match = _KEPT.fullmatch(text.strip())
+        if match is None:
+            return None
+        return cls(int(match["id"]), match["name"] or "", match["state"], match["wanted"] == "true")
+
+
+_KEPT = re.compile(
+    rf"{_WHO}(?P<state>{_STATE}), drift kept "
+    r"\(the file says active: (?P<wanted>true|false)\)"
+)
+
+
+_CLOCK = re.compile(r"windows read at (?P<now>\S+) \(Altcraft's clock\)")
+
+
+def clock_line(now: datetime) -> str:
+    """The moment a run read the windows at; the summary shows it beside them."""
+    return f"windows read at {format_time(now.replace(microsecond=0))} (Altcraft's clock)"
+
+
+def parse_clock_line(text: str) -> str | None:
+    match = _CLOCK.fullmatch(text.strip())
+    return match["now"] if match else None
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: control characters (newlines, ANSI escapes, ...) shown as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)

@@ -1,0 +1,205 @@
+"""The campaign resource's record: the one place its fields are written and read back. No I/O.
+
+Every campaign is one Pulumi resource of type `CAMPAIGN_TYPE` named `resource_name(id)`. What
+the program gives it (its inputs) and what the provider records (its outputs) are built here and
+read back here, by the provider (diff, read, update), the program (the last deployment), the
+pull-request summary and the benchmark. The policy pack runs in its own process and keeps its
+own copy of the type token (a test checks they agree).
+
+Inputs (from the campaigns file; a key is left out when it holds its default, `INPUT_DEFAULTS`:
+every key costs bytes per campaign in a state the file backend rewrites after every step):
+
+    campaign_id            Altcraft's id (a number; it crosses gRPC as a float)
+    active                 what the file asks: true, or false (also for completed/scheduled entries)
+    expected_name          the name guard, if the entry has one
+    on_remove, drift       the entry's options (provider.campaigns.options), if not the default
+    protect                true if the entry is protected
+    active_from, active_until, complete_at   the entry's dates, RFC 3339 as the file wrote them
+    completed              true: the campaign must end up completed
+    scheduled_in_altcraft  true: `active: scheduled`
+    target                 this run's target, when the window makes it differ from the timeless one
+    observed_state         the live state as the program read it, only when the refresh used stale
+                           settings (provider.engine.saved_settings)
+
+Outputs: the inputs, with `active` replaced by the live state's "is active", plus
+
+    state                  the live state after the last deploy or refresh
+    name                   the live name
+    desired_active         what the file asked for at the last deploy (tells drift from a change)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from provider.altcraft.model import LiveCampaign
+from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE, DRIFT_CHOICES, ON_REMOVE_CHOICES
+from provider.campaigns.schedule import KEYS as TIME_KEYS
+from provider.campaigns.schedule import TARGETS, Schedule, TimeError, timeless_target
+from provider.planning.reconcile import Desired, Intent
+
+# The resource type: module and name as the dynamic Resource class declares them, and the token
+# the engine builds from them (what a checkpoint, a preview and a policy pack see).
+MODULE, TYPE_NAME = "altcraft", "Campaign"
+CAMPAIGN_TYPE = f"pulumi-python:dynamic/{MODULE}:{TYPE_NAME}"
+_NAME_PREFIX = "campaign-"
+
+# Inputs left out of the state when they hold their default.
+INPUT_DEFAULTS: dict[str, Any] = {
+    "on_remove": DEFAULT_ON_REMOVE,
+    "drift": DEFAULT_DRIFT,
+    "protect": False,
+    "completed": False,
+    "scheduled_in_altcraft": False,
+}
+# Settings whose change is an in-place update (with `active`, the window, and a live state that
+# misses this run's target); a different campaign id is a different campaign.
+UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed", "scheduled_in_altcraft")
+# The live state as the program read it, given only when the refresh used stale settings.
+OBSERVED_KEY = "observed_state"
+# Output keys that exist as attributes of the resource object (declared before they are known).
+OUTPUT_ATTRIBUTES = ("state", "name")
+
+
+def resource_name(campaign_id: int) -> str:
+    """The resource's name, the last part of its URN: `campaign-18`."""
+    return f"{_NAME_PREFIX}{campaign_id}"
+
+
+def campaign_id_of(urn: str) -> int | None:
+    """The campaign id in a campaign resource's URN (`...::campaign-18`), None for any other URN."""
+    tail = urn.rsplit(f"::{_NAME_PREFIX}", 1)
+    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
+
+
+def number(value: Any) -> int | None:
+    """A recorded number (numbers cross the gRPC boundary as floats); None if it is not one."""
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def with_default(props: Mapping[str, Any], key: str) -> Any:
+    return props.get(key, INPUT_DEFAULTS.get(key))
+
+
+def stored_schedule(props: Mapping[str, Any]) -> Schedule:
+    """The dates a record holds. The provider's check refuses a bad date in inputs, so one that
+    cannot be read comes from an older state: it means no dates (they are sent again)."""
+    try:
+        return Schedule.from_text(props)
+    except TimeError:
+        return Schedule()
+
+
+def desired_of(props: Mapping[str, Any]) -> Desired:
+    """The inputs (or a record's outputs) as the campaign's desired state."""
+    target = props.get("target")
+    return Desired(
+        campaign_id=int(props["campaign_id"]),
+        active=bool(props.get("active")),
+        expected_name=props.get("expected_name"),
+        on_remove=props.get("on_remove") or DEFAULT_ON_REMOVE,
+        drift=props.get("drift") or DEFAULT_DRIFT,
+        protect=bool(props.get("protect", False)),
+        schedule=stored_schedule(props),
+        completed=props.get("completed") is True,
+        scheduled_in_altcraft=props.get("scheduled_in_altcraft") is True,
+        target=target if target in TARGETS else None,  # the program reads the window, with Altcraft's clock
+    )
+
+
+def inputs_of(desired: Desired) -> dict[str, Any]:
+    """The resource's inputs; defaults left out."""
+    inputs: dict[str, Any] = {"campaign_id": desired.campaign_id, "active": desired.active}
+    if desired.on_remove != DEFAULT_ON_REMOVE:
+        inputs["on_remove"] = desired.on_remove
+    if desired.drift != DEFAULT_DRIFT:
+        inputs["drift"] = desired.drift
+    if desired.protect:
+        inputs["protect"] = True
+    if desired.expected_name is not None:
+        inputs["expected_name"] = desired.expected_name
+    inputs.update(desired.schedule.as_text())
+    if desired.completed:
+        inputs["completed"] = True
+    if desired.scheduled_in_altcraft:
+        inputs["scheduled_in_altcraft"] = True
+    if desired.target != timeless_target(desired.active, desired.completed, desired.scheduled_in_altcraft):
+        inputs["target"] = desired.target
+    return inputs
+
+
+def input_problems(props: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, why) for each input that is not what `inputs_of` writes. The program builds inputs
+    from a validated file, so this fails only for a resource declared some other way (another
+    program, a hand-edited state); it keeps such a value from reaching `desired_of`'s guesses."""
+    problems = []
+    campaign_id = props.get("campaign_id")
+    if not isinstance(campaign_id, int | float) or campaign_id != int(campaign_id) or campaign_id < 1:
+        problems.append(("campaign_id", f"must be a positive whole number, got {campaign_id!r}"))
+    for key in ("active", "protect", "completed", "scheduled_in_altcraft"):
+        if not isinstance(props.get(key, INPUT_DEFAULTS.get(key)), bool):
+            problems.append((key, f"must be true or false, got {props.get(key)!r}"))
+    for key, choices in (("on_remove", ON_REMOVE_CHOICES), ("drift", DRIFT_CHOICES), ("target", TARGETS)):
+        if props.get(key, INPUT_DEFAULTS.get(key, choices[0])) not in choices:
+            problems.append((key, f"must be one of {', '.join(choices)}"))
+    expected_name = props.get("expected_name")
+    if expected_name is not None and not isinstance(expected_name, str):
+        problems.append(("expected_name", "must be a string"))
+    for key in TIME_KEYS:
+        try:
+            Schedule.from_text({key: props.get(key)})
+        except TimeError as error:
+            problems.append((key, str(error)))
+    return problems
+
+
+def outputs_of(desired: Desired, live: LiveCampaign) -> dict[str, Any]:
+    """The resource's outputs: `active` is the live state; `desired_active` what the file asked for."""
+    outs = {**inputs_of(desired), "active": live.active, "state": live.state, "name": live.name}
+    return {**outs, "desired_active": desired.active}
+
+
+def intent_of(outputs: Mapping[str, Any]) -> Intent:
+    """What the campaigns file declared for this campaign at its last deploy (its recorded outputs)."""
+    completed, scheduled_in_altcraft = (outputs.get(key) is True for key in ("completed", "scheduled_in_altcraft"))
+    return Intent(desired_active_of(outputs), stored_schedule(outputs), completed, scheduled_in_altcraft)
+
+
+def desired_active_of(outputs: Mapping[str, Any]) -> bool:
+    """What the campaigns file asked for when this campaign was last deployed (its recorded outputs).
+
+    States written before `desired_active` existed hold the live state after the last up in
+    `active`, which is what the file asked for unless a refresh recorded drift since.
+    """
+    return bool(outputs.get("desired_active", outputs.get("active")))
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What the last deployment recorded for one campaign."""
+
+    campaign_id: int
+    intent: Intent  # what the campaigns file declared then
+    on_remove: str = DEFAULT_ON_REMOVE
+    protect: bool = False  # Pulumi refuses to delete it: removing the entry sends nothing
+
+
+def from_outputs(outputs: Mapping[str, Any]) -> Deployed | None:
+    campaign_id = number(outputs.get("campaign_id"))
+    if campaign_id is None:
+        return None
+    on_remove = outputs.get("on_remove") or DEFAULT_ON_REMOVE
+    return Deployed(campaign_id, intent_of(outputs), on_remove, protect=outputs.get("protect") is True)
+
+
+def campaigns_in(resources: Mapping[str, Any]) -> dict[int, Deployed]:
+    """Campaign records from {urn: {"type": ..., "outputs": {...}}}; other resources are skipped."""
+    deployed: dict[int, Deployed] = {}
+    for resource in resources.values():
+        if resource.get("type") == CAMPAIGN_TYPE:
+            record = from_outputs(resource.get("outputs") or {})
+            if record is not None:
+                deployed[record.campaign_id] = record
+    return deployed

@@ -12,15 +12,16 @@ VENV_STAMP := $(VENV)/.installed
 POLICY_VENV := policies/venv
 POLICY_STAMP := $(POLICY_VENV)/.installed
 
-.PHONY: help setup venv cli demo bench bench-shared test unit e2e lint format clean
+.PHONY: help setup venv cli demo bench bench-shared test unit integration e2e lint format clean
 
 help:
 	@echo "make setup   install .venv (Python deps) and .tools/bin (Pulumi CLI $$(. ./pulumi-version.env; echo v$$PULUMI_VERSION))"
 	@echo "make demo    a local Altcraft stand-in, then pulumi preview --diff and pulumi up of examples/demo/campaigns.yaml"
 	@echo "make bench-shared  one stack of 6,000 campaigns vs three sibling stacks of 2,000 in parallel"
 	@echo "make bench   speed, API calls, state size, memory vs the engine's floor (N=10,100 for a quick run)"
-	@echo "make test    setup, lint, then every test (unit and end-to-end with the real CLI)"
-	@echo "make unit    the unit tests only (no CLI needed; about a minute)"
+	@echo "make test    setup, lint, then every test (unit, integration, end to end with the real CLI)"
+	@echo "make unit    the pure unit tests (no server, no subprocess; seconds)"
+	@echo "make integration  the tests against the local stand-in, hostile servers and subprocesses (no CLI)"
 	@echo "make e2e     the end-to-end tests only (the real pulumi CLI against the local stand-in)"
 	@echo "make lint    ruff check and format check, actionlint on examples/ci"
 	@echo "make format  ruff's fixes and formatting, applied"
@@ -71,6 +72,9 @@ test: setup lint
 
 unit: venv
 	$(PYTEST) tests/unit
+
+integration: venv
+	$(PYTEST) tests/integration
 
 e2e: setup
 	$(PYTEST) tests/e2e

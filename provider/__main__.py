@@ -1,4 +1,5 @@
-"""`python -m provider`: the same command as the `altcraft-campaigns` console script (provider.cli)."""
+"""`python -m provider`: the command line, kept for workflows copied before 0.15 (they ran
+`python -m provider summary`). New scripts use `altcraft-campaigns` or `python -m provider.cli`."""
 
 from provider.cli import main
 

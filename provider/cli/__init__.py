@@ -1,35 +1,29 @@
-"""altcraft-campaigns: the command-line helpers around a campaigns project (also `python -m provider`).
+"""altcraft-campaigns: the command-line helpers around a campaigns project (also `python -m provider.cli`).
 
   check    validate a campaigns file without Altcraft (no URL, no token, no network)
   export   write a campaigns file for the campaigns that exist in Altcraft now (onboarding)
   summary  turn `pulumi preview --json` into the pull-request comment (or JSON for bots)
 
 Thin over the provider's own modules: `check` runs the program's loader, `export` the provider's
-client, `summary` reads the lines the program's review writes.
+client, `summary` reads the lines the program's review writes. This module parses the arguments;
+provider.cli.commands does what each command says.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from importlib import metadata
-from pathlib import Path
-from typing import NoReturn
 
 from provider import settings
 from provider.altcraft.model import STATES
-from provider.cli import comment, export, summary
-from provider.cli.check import check
-from provider.cli.preview_output import STREAMING_ENV, read_preview
-from provider.cli.stack import Project, connect
+from provider.cli import comment, export
+from provider.cli.commands import run_check, run_export, run_summary
+from provider.cli.preview_output import STREAMING_ENV
 from provider.errors import UserFacingError
 from provider.settings import DEFAULT_CAMPAIGNS_FILE
 
 PROG = "altcraft-campaigns"
-# summary's exit codes besides 0: the preview failed (the output says why); no output (unreadable input).
-SUMMARY_FAILED_PREVIEW, SUMMARY_UNREADABLE = 1, 2
 
 
 def settings_help() -> str:
@@ -113,70 +107,8 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def run_check(args: argparse.Namespace) -> None:
-    if args.file:
-        path, chosen_by = Path(args.file), None
-    else:
-        project = Project.at(args.project, args.stack)
-        stack = project.stack_name()
-        config = project.configuration(stack, secrets=False) if stack else {}
-        path, chosen_by = project.campaigns_file(config)
-    for line in check(path, chosen_by):
-        print(line)
-
-
-def run_export(args: argparse.Namespace) -> None:
-    states = [s.strip() for s in args.state.split(",") if s.strip()]
-    unknown = sorted(set(states) - set(STATES))
-    if unknown:
-        raise UserFacingError(f"unknown state(s) {', '.join(unknown)}; known: {', '.join(STATES)}")
-    client, where = connect(Project.at(args.project, args.stack))
-    print(where, file=sys.stderr)
-    campaigns, unreadable = export.fetch(client, states)
-    text = export.render(campaigns, client.redact(client.base_url), unreadable)
-    if args.output:
-        write_atomically(Path(args.output), text)
-        print(f"wrote {len(campaigns)} campaign(s) to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-
-
-def run_summary(args: argparse.Namespace) -> None:
-    try:
-        raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
-        found = summary.summarize(read_preview(raw))
-    except OSError as error:
-        unreadable(f"{args.preview}: cannot read it ({error.strerror})")
-    except UnicodeDecodeError:
-        unreadable(f"{args.preview}: not UTF-8 text; pass the output of `pulumi preview --json`")
-    except UserFacingError as error:
-        unreadable(str(error))
-    sys.stdout.write(summary.to_json(found) if args.format == "json" else comment.to_markdown(found, args.full_list))
-    if found.failed:
-        sys.exit(SUMMARY_FAILED_PREVIEW)  # the comment is written: post it, and fail the check
-
-
-def unreadable(message: str) -> NoReturn:
-    """2, not 1: nothing was written, so the caller shows the preview's own log instead."""
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(SUMMARY_UNREADABLE)
-
-
 def version() -> str:
     try:
         return metadata.version(PROG)
-    except metadata.PackageNotFoundError:  # run as `python -m provider` without `make setup`
+    except metadata.PackageNotFoundError:  # run as `python -m provider.cli` without `make setup`
         return "(not installed: run `make setup`)"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """The whole file or, if anything fails, the old one untouched: never a half-written file."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent or ".", delete=False) as tmp:
-        try:
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        except BaseException:
-            os.unlink(tmp.name)
-            raise
-    os.replace(tmp.name, path)

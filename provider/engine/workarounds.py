@@ -11,7 +11,7 @@ it works around and when it can go; each is checked by a test that fails without
    the recursion limit (around 970 resources whose provider class lives in a module). We restore
    the original before each resource is serialized, so the chain never grows.
    Can go when the SDK restores the pickler itself (`serialize_provider` in
-   sdk/python/lib/pulumi/dynamic/dynamic.py; still so in 3.260; tests/unit/test_many_resources.py).
+   sdk/python/lib/pulumi/dynamic/dynamic.py; still so in 3.260; tests/integration/test_many_resources.py).
 2. **The Python stack in every resource's state** (`install_in_program`). The SDK sends, with each
    registration, the whole Python stack below the resource's constructor (runpy, asyncio, SDK
    frames): the engine stores it as `stackTrace` plus a `sourcePosition`, about 1.3 KB a resource,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import TOKEN, LocalAltcraft
+from tests.support.stand_in import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
 FIRST_FILE = """\

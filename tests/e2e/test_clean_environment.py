@@ -10,7 +10,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.conftest import LocalAltcraft
+from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 from tooling.pulumi_env import REPO_ROOT, TOOLS_BIN
 

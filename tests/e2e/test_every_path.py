@@ -12,14 +12,17 @@ import re
 import unicodedata
 
 from provider.planning.record import CAMPAIGN_TYPE
-from tests.conftest import LocalAltcraft
-from tests.e2e.conftest import add_campaigns
+from tests.support.e2e import add_campaigns
+from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
 
 def managed(stack: Workspace) -> list[int]:
     resources = stack.export()["deployment"].get("resources") or []
-    return sorted(int(r["outputs"]["campaign_id"]) for r in resources if r["type"] == CAMPAIGN_TYPE)
+    campaigns = [r for r in resources if r["type"] == CAMPAIGN_TYPE]
+    # provider.engine.workarounds: the program sends no Python stack with a registration.
+    assert not [r for r in campaigns if "stackTrace" in r or "sourcePosition" in r]
+    return sorted(int(r["outputs"]["campaign_id"]) for r in campaigns)
 
 
 def test_destroy_sends_no_more_calls_than_max_changes_with_or_without_the_program(

@@ -6,7 +6,7 @@ import json
 import time
 
 from provider.planning.record import CAMPAIGN_TYPE
-from tests.conftest import LocalAltcraft
+from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
 FILE = """\

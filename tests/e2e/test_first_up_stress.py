@@ -7,7 +7,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.conftest import TOKEN, LocalAltcraft
+from tests.support.stand_in import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import new_workspace
 
 RUNS, AT_ONCE = 12, 6

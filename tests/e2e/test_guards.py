@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import LocalAltcraft
-from tests.e2e.conftest import add_campaigns, campaigns_file, run_summary
+from tests.support.e2e import add_campaigns, campaigns_file, run_summary
+from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
 IDS = range(1000, 1030)

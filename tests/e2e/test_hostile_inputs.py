@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import TOKEN, LocalAltcraft
-from tests.e2e.conftest import add_campaigns, campaigns_file
+from tests.support.e2e import add_campaigns, campaigns_file
+from tests.support.stand_in import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import TOOLS_BIN, Workspace
 from tooling.pulumi_env import REPO_ROOT
 

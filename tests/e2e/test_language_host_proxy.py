@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.conftest import LocalAltcraft
+from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import TOOLS_BIN, Workspace
 
 REAL_HOST = "pulumi-language-python-v"  # the upstream host behind the proxy (tooling/build-pulumi-cli.sh)

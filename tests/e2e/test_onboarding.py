@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import TOKEN, LocalAltcraft
+from tests.support.e2e import helper
+from tests.support.stand_in import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace
 from tooling.pulumi_env import REPO_ROOT
 
 # The console script `make setup` installs (pyproject.toml), as a user runs it.
-CONSOLE_SCRIPT = Path(sys.executable).with_name("altcraft-campaigns")
-
-
-def helper(*args: str, env: dict[str, str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CONSOLE_SCRIPT), *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=300
-    )
 
 
 def clean(env: dict[str, str]) -> dict[str, str]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import socket
 import time
 
-from tests.conftest import LocalAltcraft
-from tests.e2e.conftest import add_campaigns, campaigns_file
+from tests.support.e2e import add_campaigns, campaigns_file
+from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
 # A budget shorter than the default 60 s keeps the suite short; the bound is the same rule.

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from provider.planning.record import CAMPAIGN_TYPE
-from tests.conftest import TOKEN, LocalAltcraft
-from tests.e2e.conftest import add_campaigns
+from tests.support.e2e import add_campaigns
+from tests.support.stand_in import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace, new_workspace
 from tooling.pulumi_env import REPO_ROOT
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import TOKEN, LocalAltcraft, start_altcraft
+from tests.support.stand_in import TOKEN, LocalAltcraft, start_altcraft
 from tooling.pulumi_cli import Workspace
 
 FILE = "campaigns:\n  - {id: 18, name: Black Friday, active: false}\n  - {id: 19, name: Cyber Monday, active: true}\n"

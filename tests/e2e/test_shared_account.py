@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import TOKEN, LocalAltcraft
-from tests.e2e.conftest import campaigns_file
+from tests.support.e2e import campaigns_file
+from tests.support.stand_in import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace, new_workspace
 
 SHARDS = ("shard-a", "shard-b")

@@ -18,7 +18,7 @@ def scripts(job: dict) -> str:
 def test_the_deploy_applies_exactly_the_plan_that_was_shown_behind_an_approval() -> None:
     jobs = workflow("campaigns-deploy.yml")["jobs"]
     assert "pulumi preview" in scripts(jobs["plan"]) and "--save-plan plan.json" in scripts(jobs["plan"])
-    assert "python -m provider summary" in scripts(jobs["plan"])
+    assert "python -m provider.cli summary" in scripts(jobs["plan"])
     apply = jobs["apply"]
     assert apply["needs"] == "plan" and apply["environment"] == "${{ matrix.stack }}"
     assert "pulumi up" in scripts(apply) and "--plan plan.json" in scripts(apply)
@@ -36,7 +36,7 @@ def test_the_drift_watch_previews_and_never_applies() -> None:
 
 def test_the_pull_request_preview_comments_the_summary() -> None:
     run = scripts(workflow("campaigns-preview.yml")["jobs"]["preview"])
-    assert "pulumi preview" in run and "python -m provider summary" in run and "provider check" not in run
+    assert "pulumi preview" in run and "python -m provider.cli summary" in run and "provider check" not in run
 
 
 def test_each_pull_request_keeps_one_comment_per_stack_with_the_policy_text_and_the_full_list_as_an_artifact() -> None:

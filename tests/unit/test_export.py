@@ -4,21 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provider.altcraft.client import AltcraftClient
 from provider.altcraft.model import LiveCampaign as Campaign
 from provider.altcraft.model import Unreadable, parse_campaign
 from provider.campaigns.loader import parse_campaigns
-from provider.cli.export import DEFAULT_STATES, fetch, render
+from provider.cli.export import render
 from provider.errors import MalformedResponse
-from tests.conftest import TOKEN, LocalAltcraft
-
-
-def test_fetch_leaves_terminal_campaigns_out_unless_asked(altcraft: LocalAltcraft) -> None:
-    client = AltcraftClient(altcraft.url, TOKEN)
-    campaigns, _ = fetch(client, DEFAULT_STATES)
-    assert [c.id for c in campaigns] == [18, 19, 21, 22, 23]
-    campaigns, _ = fetch(client, ["completed", "deleted"])
-    assert [c.id for c in campaigns] == [30, 31]
 
 
 def test_rendered_file_loads_back_as_the_live_state() -> None:
@@ -72,15 +62,6 @@ def test_names_yaml_would_refuse_or_fold_read_back_exactly(name: str) -> None:
 
 def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
     assert parse_campaign({"id": 5, "name": "a\ud800b", "state": "active"}, 5).name == "a\ufffdb"
-
-
-def test_a_campaign_listed_twice_is_skipped_with_a_comment(altcraft: LocalAltcraft, monkeypatch) -> None:
-    client = AltcraftClient(altcraft.url, TOKEN)
-    listed = list(client.list_all())
-    monkeypatch.setattr(client, "list_all", lambda: iter([*listed, listed[0]]))
-    campaigns, unreadable = fetch(client, DEFAULT_STATES)
-    assert listed[0].id not in [c.id for c in campaigns]
-    assert "listed campaign 18 more than once" in render(campaigns, "t", unreadable)
 
 
 def test_a_completed_campaign_exports_as_completed_and_a_waiting_one_says_its_dates_are_unknown() -> None:

@@ -13,7 +13,7 @@ from provider.cli.preview_output import read_preview
 from provider.cli.summary import NO_CALL, Row, Summary, to_json
 from provider.cli.summary import summarize as summarize_output
 from provider.planning.lines import PlannedChange
-from tests.markdown import render, table_rows, tags
+from tests.support.markdown import render, table_rows, tags
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 # A deployed stack, then: 18 flipped in the file, 19 removed (on_remove: deactivate), 21 and 22 added,

@@ -12,18 +12,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from provider.altcraft.client import AltcraftClient
 from provider.altcraft.model import LiveCampaign as Campaign
-from provider.altcraft.retry import RetryPolicy
 from provider.campaigns.loader import parse_campaigns
 from provider.campaigns.schedule import Schedule, TimeError, parse_time, target
 from provider.engine.campaign_provider import CampaignProvider
 from provider.errors import CampaignError, SpecError
-from provider.planning.reconcile import Call, Desired, Intent, Steps, plan
+from provider.planning.reconcile import Call, Desired, Intent, plan
 from provider.planning.record import Deployed
 from provider.planning.review import review_campaigns as review
-from tests.conftest import TOKEN, LocalAltcraft
-from tests.unit.test_provider import configured
 
 MSK = timezone(timedelta(hours=3))
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=MSK)
@@ -179,54 +175,7 @@ def test_active_scheduled_is_checked_like_every_key(entry: str, expected: str) -
 # -- sequences ------------------------------------------------------------------------------------
 
 
-def test_every_call_of_a_sequence_is_built_before_the_first_is_sent(altcraft: LocalAltcraft) -> None:
-    # A date no file can hold any more (the loader refuses it): the second request cannot be built.
-    unsendable = Schedule(active_from=datetime(9999, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-1))))
-    steps = Steps((Call("deactivate", settled=("inactive",)), Call("activate", unsendable)), "waiting")
-    altcraft.admin.reset_calls()
-    with pytest.raises(OverflowError):
-        configured(altcraft.url)._apply(steps, Campaign(19, "Cyber Monday", "active"))
-    assert altcraft.admin.write_calls() == 0 and altcraft.admin.states()[19] == "active"
-
-
-def test_a_sequence_that_fails_halfway_says_what_was_sent_and_what_was_not(altcraft: LocalAltcraft) -> None:
-    altcraft.admin.add_fault("error_in_200", "activate", campaign_id=19, code=400, times=-1)
-    steps = Steps((Call("deactivate", settled=("inactive",)), Call("activate", Schedule(AHEAD))), "waiting")
-    with pytest.raises(CampaignError) as caught:
-        configured(altcraft.url)._apply(steps, Campaign(19, "Cyber Monday", "active"))
-    assert str(caught.value).startswith(
-        "campaign 19 (Cyber Monday): activate failed (Altcraft refused scampaigns/activate for campaign 19 "
-        "(error 400: Injected error)). Sent and answered: deactivate; not sent: nothing after it; it is inactive now."
-    )
-
-
 # -- writes that land late --------------------------------------------------------------------------
-
-
-def patient(local: LocalAltcraft, settle_s: float) -> AltcraftClient:
-    retry = RetryPolicy(budget_s=30, base_delay_s=0.05)
-    return AltcraftClient(local.url, TOKEN, timeout=(1, 1), retry=retry, write_settle_s=settle_s)
-
-
-def test_a_write_that_timed_out_is_waited_for_not_sent_again(altcraft: LocalAltcraft) -> None:
-    altcraft.admin.add_fault("latency", "deactivate", campaign_id=19, seconds=2.5)
-    patient(altcraft, settle_s=10).deactivate(19)
-    calls = altcraft.admin.calls()
-    assert calls["deactivate"] == 1 and calls["get_status"] >= 2  # looked until it landed
-    assert altcraft.admin.states()[19] == "inactive"
-
-
-def test_a_write_that_never_lands_is_sent_again_once_the_settle_time_passed(altcraft: LocalAltcraft) -> None:
-    altcraft.admin.add_fault("drop", "deactivate", campaign_id=19)  # the connection closes before it is applied
-    patient(altcraft, settle_s=1.5).deactivate(19)
-    assert altcraft.admin.calls()["deactivate"] == 2 and altcraft.admin.states()[19] == "inactive"
-
-
-def test_a_write_that_got_no_answer_says_it_may_still_land(altcraft: LocalAltcraft) -> None:
-    altcraft.admin.add_fault("latency", "deactivate", campaign_id=19, seconds=3, times=-1)
-    client = AltcraftClient(altcraft.url, TOKEN, timeout=(1, 1), retry=RetryPolicy(budget_s=1.5), write_settle_s=0.2)
-    with pytest.raises(Exception, match="an attempt got no answer and may still land in Altcraft"):
-        client.deactivate(19)
 
 
 # -- said in words ------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from tests.conftest import LocalAltcraft
-from tests.e2e.conftest import add_campaigns, campaigns_file, run_summary
+from tests.support.e2e import add_campaigns, campaigns_file, summary
+from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 from tooling.pulumi_env import REPO_ROOT
 
@@ -27,12 +27,6 @@ campaigns:
 def without_run_program(stack: Workspace) -> dict[str, str]:
     """Plain `pulumi preview`, as a new user would run it (refresh: always from Pulumi.yaml only)."""
     return {k: v for k, v in stack.env.items() if k != "PULUMI_RUN_PROGRAM"}
-
-
-def summary(stack: Workspace, preview_json: str, *args: str) -> str:
-    result = run_summary(preview_json, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 # 1. New entries show their writes, and their problems, in the preview.

@@ -16,9 +16,9 @@ from pathlib import Path
 from provider.cli.comment import MAX_COMMENT
 from provider.cli.preview_output import STREAMING_ENV
 from provider.cli.text import MAX_LINE
-from tests.conftest import TOKEN, LocalAltcraft
-from tests.e2e.conftest import add_campaigns, run_summary
-from tests.markdown import render, table_rows
+from tests.support.e2e import add_campaigns, run_summary
+from tests.support.markdown import render, table_rows
+from tests.support.stand_in import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace, new_workspace
 from tooling.pulumi_env import REPO_ROOT
 

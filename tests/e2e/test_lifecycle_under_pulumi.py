@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import LocalAltcraft
-from tests.e2e.conftest import set_clocks
+from tests.support.e2e import set_clocks
+from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
 WINDOW = """\
@@ -25,7 +25,7 @@ SCHEDULED = "[from 2026-11-27T00:00:00+03:00, until 2026-12-01T00:00:00+03:00]"
 
 
 def summary(stack: Workspace, preview_json: str, *args: str) -> str:
-    from tests.e2e.test_review import summary as run_summary
+    from tests.support.e2e import summary as run_summary
 
     return run_summary(stack, preview_json, *args)
 

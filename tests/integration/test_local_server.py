@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
+from tests.support.stand_in import TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
 
 
 def call(local: LocalAltcraft, method: str, body: dict, **kwargs) -> tuple[int, dict]:

@@ -10,11 +10,9 @@ import json
 import time
 from datetime import datetime, timedelta, timezone
 
-from tests.conftest import TOKEN, LocalAltcraft
-from tests.date_proxy import DateProxy
-from tests.e2e.conftest import set_clocks
-from tests.e2e.test_onboarding import helper
-from tests.e2e.test_review import summary
+from tests.support.date_proxy import DateProxy
+from tests.support.e2e import helper, set_clocks, summary
+from tests.support.stand_in import TOKEN, LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
 MSK = timezone(timedelta(hours=3))

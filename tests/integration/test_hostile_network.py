@@ -17,8 +17,8 @@ from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.retry import RetryPolicy
 from provider.errors import MalformedResponse, Refused, TransportError
-from tests.conftest import TOKEN
-from tests.hostile import HostileServer, campaigns, envelope, huge, redirect, trickle
+from tests.support.hostile import HostileServer, campaigns, envelope, huge, redirect, trickle
+from tests.support.stand_in import TOKEN
 
 FAST_RETRY = RetryPolicy(budget_s=2.0, base_delay_s=0.05, max_delay_s=0.2)
 

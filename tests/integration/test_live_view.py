@@ -10,7 +10,7 @@ from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign as Campaign
 from provider.errors import BadToken, MalformedResponse, NotFound
-from tests.conftest import SEED, TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
+from tests.support.stand_in import SEED, TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
 
 MANY = {"tokens": SEED["tokens"], "campaigns": [{"id": i, "name": f"C{i}", "state": "active"} for i in range(1, 2501)]}
 

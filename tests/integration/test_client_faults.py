@@ -7,7 +7,7 @@ import pytest
 from provider.altcraft.client import AltcraftClient
 from provider.altcraft.retry import RetryPolicy
 from provider.errors import AltcraftError, BadToken, MalformedResponse, TransportError
-from tests.conftest import TOKEN, LocalAltcraft
+from tests.support.stand_in import TOKEN, LocalAltcraft
 
 TRANSIENT = ["http_500", "http_502", "http_503", "http_429", "drop", "malformed_json", "error_in_200"]
 

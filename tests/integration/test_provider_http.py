@@ -1,0 +1,173 @@
+"""CampaignProvider's methods called directly, against the local server (no CLI)."""
+
+import base64
+import os
+from unittest import mock
+
+import dill
+import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+from pulumi.dynamic.dynamic import serialize_provider
+
+from provider.engine.campaign_provider import CampaignProvider
+from provider.errors import BadToken, CampaignError, UserFacingError
+from tests.support.provider import configured, props
+from tests.support.stand_in import TOKEN, LocalAltcraft
+
+
+def test_pickled_provider_is_small_and_holds_no_secret(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    provider.client().get(18)  # a live session and lock exist now
+    serialized = serialize_provider(provider)
+    assert len(serialized) < 200
+    assert TOKEN not in base64.b64decode(serialized).decode("latin-1")
+    assert altcraft.url not in base64.b64decode(serialized).decode("latin-1")
+    restored = dill.loads(base64.b64decode(serialized))
+    assert isinstance(restored, CampaignProvider) and restored._client is None
+
+
+def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    result = provider.create(props(18, True, expected_name="Black Friday"))
+    assert result.id == "18"
+    assert result.outs == {  # on_remove: retain is the default and left out
+        "campaign_id": 18,
+        "active": True,
+        "expected_name": "Black Friday",
+        "state": "active",
+        "name": "Black Friday",
+        "desired_active": True,
+    }
+    assert altcraft.admin.calls() == {"list": 2, "activate": 1, "get_status": 1}
+    altcraft.admin.reset_calls()
+    provider.create(props(21, True))  # already active: adopt only, from the same listing
+    assert altcraft.admin.calls() == {}
+
+
+@pytest.mark.parametrize(
+    ("campaign_id", "active", "extra", "message"),
+    [
+        (999, True, {}, "campaign 999 does not exist in Altcraft"),
+        (21, True, {"expected_name": "Autumn"}, "expects the name 'Autumn', but in Altcraft it is 'Spring collection'"),
+        (30, True, {}, "campaign 30 (Summer 2025) is completed in Altcraft and cannot be activated"),
+    ],
+)
+def test_create_refuses_without_writing(altcraft: LocalAltcraft, campaign_id, active, extra, message) -> None:
+    with pytest.raises(CampaignError) as caught:
+        configured(altcraft.url).create(props(campaign_id, active, **extra))
+    assert message in str(caught.value)
+    assert altcraft.admin.write_calls() == 0
+
+
+def test_terminal_and_inactive_is_satisfied(altcraft: LocalAltcraft) -> None:
+    result = configured(altcraft.url).create(props(30, False))
+    assert result.outs["state"] == "completed" and result.outs["active"] is False
+    assert altcraft.admin.write_calls() == 0
+
+
+def test_a_refresh_that_cannot_reach_altcraft_says_the_saved_settings_were_used(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url, token="revoked")
+    stored = {**props(18, False), "state": "inactive", "name": "Black Friday"}
+    with pytest.raises(BadToken) as raised:
+        provider.read("18", stored)
+    assert "as saved at the last `pulumi up`" in str(raised.value)
+    assert "`PULUMI_RUN_PROGRAM=true pulumi up`" in str(raised.value)
+
+
+def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    altcraft.admin.set_state(18, "active")  # someone clicked "activate" in the UI
+    stored = {**props(18, False, expected_name="Black Friday"), "state": "inactive", "name": "Black Friday"}
+    result = provider.read("18", stored)
+    assert result.outs["active"] is True and result.outs["state"] == "active"
+    assert result.inputs == {"campaign_id": 18, "active": True, "expected_name": "Black Friday"}
+    # What the file asked for survives the refresh: it is how the next run tells drift from change.
+    assert result.outs["desired_active"] is False
+    assert provider.read("18", {**stored, "desired_active": True}).outs["desired_active"] is True
+
+
+def test_read_of_a_campaign_altcraft_does_not_find_keeps_its_record(altcraft: LocalAltcraft) -> None:
+    # "Not found" is also what a token that lost its group access hears: dropping the record would
+    # make the next up adopt (and activate) a campaign someone stopped on purpose.
+    altcraft.admin.remove(23)
+    stored = {**props(23, True, drift="keep"), "state": "inactive", "name": "Welcome series"}
+    with pytest.raises(CampaignError) as raised:
+        configured(altcraft.url).read("23", stored)
+    message = str(raised.value)
+    assert message.startswith("campaign 23 (last seen as 'Welcome series', inactive) was not found in Altcraft")
+    assert "its record is kept" in message and "pulumi state delete" in message
+
+
+def configured_with(url: str, **config: str) -> CampaignProvider:
+    provider = CampaignProvider()
+    values = {"altcraft:url": url, "altcraft:token": TOKEN, **config}
+    provider.configure(ConfigureRequest(Config(values, project_name="altcraft-campaigns")))
+    return provider
+
+
+def test_the_provider_sends_no_more_calls_than_max_changes(altcraft: LocalAltcraft) -> None:
+    # pulumi destroy never runs the program's review: the provider process holds the limit itself.
+    for campaign_id in (18, 23):
+        altcraft.admin.set_state(campaign_id, "active")
+    provider = configured_with(altcraft.url, **{"altcraft:maxChanges": "2"})
+    removal = {"on_remove": "deactivate"}
+    provider.delete("19", props(19, True, **removal))
+    provider.delete("21", props(21, True, **removal))
+    with pytest.raises(
+        UserFacingError,
+        match=r"campaign 18 \(Black Friday\): deactivate not sent: this run has sent 2 "
+        r"of the 2 calls allowed \(altcraft:maxChanges\)",
+    ):
+        provider.delete("18", props(18, True, **removal))
+    with pytest.raises(UserFacingError, match=r"^campaign 23 \(Welcome series\): deactivate not sent: over the change"):
+        provider.delete("23", props(23, True, **removal))
+    assert altcraft.admin.states()[18] == "active" and altcraft.admin.states()[23] == "active"
+    assert altcraft.admin.write_calls() == 2
+
+
+def test_the_environment_allows_more_calls_for_one_run(altcraft: LocalAltcraft) -> None:
+    with mock.patch.dict(os.environ, {"ALTCRAFT_MAX_CHANGES": "0"}):
+        provider = configured_with(altcraft.url, **{"altcraft:maxChanges": "1"})
+    for campaign_id in (19, 21):
+        provider.delete(str(campaign_id), props(campaign_id, True, on_remove="deactivate"))
+    assert altcraft.admin.write_calls() == 2
+
+
+def test_update_writes_once_and_confirms(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    olds = {**props(19, True), "state": "active", "name": "Cyber Monday"}
+    result = provider.update("19", olds, props(19, False))
+    assert result.outs["state"] == "inactive"
+    assert altcraft.admin.calls() == {"list": 2, "deactivate": 1, "get_status": 1}
+
+
+def test_delete_follows_on_remove(altcraft: LocalAltcraft) -> None:
+    provider = configured(altcraft.url)
+    provider.delete("19", {**props(19, True), "on_remove": "retain"})
+    assert altcraft.admin.calls() == {}  # retain asks Altcraft nothing
+    provider.delete("19", {**props(19, True), "on_remove": "deactivate"})
+    assert altcraft.admin.states()[19] == "inactive"
+    provider.delete("999", {**props(999, True), "on_remove": "deactivate"})  # already gone: fine
+
+
+def test_settings_fall_back_to_environment(altcraft: LocalAltcraft) -> None:
+    provider = CampaignProvider()
+    with mock.patch.dict(os.environ, {"ALTCRAFT_URL": altcraft.url, "ALTCRAFT_TOKEN": TOKEN}):
+        provider.configure(ConfigureRequest(Config({}, project_name="altcraft-campaigns")))
+    assert provider.client().get(18).name == "Black Friday"
+
+
+WINDOW = {"active_from": "2026-11-27T00:00:00+03:00", "active_until": "2026-12-01T00:00:00+03:00"}
+
+
+def test_update_schedules_the_window_and_accepts_waiting(altcraft: LocalAltcraft) -> None:
+    altcraft.admin.set_clock("2026-11-26T12:00:00+03:00")
+    provider = configured(altcraft.url)
+    olds = {**props(18, False), "state": "inactive", "name": "Black Friday"}
+    result = provider.update("18", olds, props(18, True, **WINDOW, target="waiting"))
+    assert result.outs["state"] == "waiting" and result.outs["active_from"] == WINDOW["active_from"]
+    assert altcraft.admin.schedules()[18] == {
+        "activate_at": "2026-11-26T21:00:00+00:00",
+        "deactivate_at": "2026-11-30T21:00:00+00:00",
+    }

@@ -1,4 +1,4 @@
-"""A local stand-in for Altcraft's campaigns API, faithful to ../shared/altcraft-api.md.
+"""A local stand-in for Altcraft's campaigns API, as docs/altcraft-api.md describes it.
 
 The embedded default for the demo and the tests: `python -m altcraft_local --port N --data FILE`.
 """

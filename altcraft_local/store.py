@@ -1,7 +1,7 @@
 """Campaigns, tokens and the state machine of the local Altcraft stand-in.
 
-Follows ../shared/altcraft-api.md. Where the docs are silent we use the stand-in behaviour that
-document suggests: `completed` and `deleted` are terminal, state-changing calls on them and calls
+Follows docs/altcraft-api.md. Where Altcraft's docs are silent it makes the choices that page
+records: `completed` and `deleted` are terminal, state-changing calls on them and calls
 for unknown ids fail with a non-zero `error`, and repeated activate/deactivate are idempotent.
 State lives in a JSON file, rewritten atomically after every change, so separate pulumi runs and
 a restarted server see the same campaigns.

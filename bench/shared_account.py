@@ -3,8 +3,8 @@
 Against one stand-in process and one file backend, with the real CLI: (a) the first `pulumi up`
 adopting every campaign, then (b) a refreshing `pulumi preview` with nothing to change. The K
 stacks list each other in `altcraft:siblingStacks` and run in parallel, as a CI matrix runs them.
-Prints wall time and API calls side by side (the figures in the README's "Several stacks, one
-account" come from this script); writes nothing to the repository.
+Prints wall time and API calls side by side (the figures in docs/several-stacks.md come from this
+script); writes nothing to the repository.
 """
 
 from __future__ import annotations

@@ -30,10 +30,16 @@ class Setting(NamedTuple):
     secret: bool = False  # must be stored encrypted (`pulumi config set --secret`)
 
     @property
+    def default_text(self) -> str:
+        """The default as a user writes it: 30, not 30.0; "" when there is none."""
+        if self.default is None:
+            return ""
+        return f"{self.default:g}" if isinstance(self.default, float) else str(self.default)
+
+    @property
     def described(self) -> str:
         """The meaning as `altcraft-campaigns --help` and docs/settings.md show it."""
-        default = f"{self.default:g}" if isinstance(self.default, float) else self.default
-        return self.meaning.format(default=default)
+        return self.meaning.format(default=self.default_text)
 
 
 URL = Setting("altcraft:url", "ALTCRAFT_URL", None, "Altcraft's address, e.g. https://altcraft.example.com")

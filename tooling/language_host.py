@@ -1,7 +1,7 @@
 """The Python language host `make setup` installs when it had to build upstream's older one.
 
 Our Go module proxy refuses the pinned `pulumi-language-python`, so `make setup` builds upstream's
-v3.68 host (README, "The language host caveat"). The 3.260 CLI talks to it fine, except for two
+v3.68 host (docs/development.md, "How the Pulumi CLI gets installed"). The 3.260 CLI talks to it fine, except for two
 things users of the official install rely on:
 
 - it ignores `runtime.options.virtualenv` of Pulumi.yaml and runs the program with whatever

@@ -50,7 +50,7 @@ def offline_env(state_dir: Path, home_dir: Path, base: Mapping[str, str] | None 
             "PULUMI_SKIP_CONFIRMATIONS": "true",
             # Use only the plugins that sit beside our pulumi, whatever else is on PATH.
             "PULUMI_IGNORE_AMBIENT_PLUGINS": "true",
-            # What the README recommends for real runs too: with `refresh: always` in Pulumi.yaml,
+            # What docs/pull-request-workflow.md recommends for real runs too: with `refresh: always` in Pulumi.yaml,
             # run the program (which validates the campaigns file) before refreshing, so a bad
             # file fails before a single call reaches Altcraft.
             "PULUMI_RUN_PROGRAM": "true",

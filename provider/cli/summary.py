@@ -176,7 +176,7 @@ def _managed(steps: list[Step]) -> int | None:
 
 
 def to_json(summary: Summary) -> str:
-    """The bots' contract: {version, status, errors, notes, rows} (README, "The summary's JSON")."""
+    """The bots' contract: {version, status, errors, notes, rows} (docs/pull-request-workflow.md, its JSON)."""
     document = {
         "version": FORMAT_VERSION,
         "status": summary.status,

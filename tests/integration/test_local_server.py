@@ -235,14 +235,3 @@ def test_a_busy_port_is_one_clear_line_and_writes_nothing(tmp_path: Path, altcra
         "(choose another --port, or stop what listens there)"
     ]
     assert not data.exists()
-
-
-def test_every_admin_route_is_documented_in_the_readme() -> None:
-    import re
-
-    from altcraft_local import server
-    from tooling.pulumi_env import REPO_ROOT
-
-    readme = (REPO_ROOT / "README.md").read_text()
-    routes = re.findall(r"(/_admin/\S+)", server.__doc__)
-    assert routes and all(f"{route}`" in readme for route in routes), [r for r in routes if f"{r}`" not in readme]

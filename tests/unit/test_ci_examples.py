@@ -1,4 +1,4 @@
-"""The GitHub Actions workflows we ship do what the README promises (actionlint checks their syntax)."""
+"""The GitHub Actions workflows we ship do what docs/pull-request-workflow.md promises (actionlint checks their syntax)."""
 
 from pathlib import Path
 

@@ -192,10 +192,10 @@ def test_an_update_whose_ask_altcraft_already_shows_says_so() -> None:
     assert row.no_call.startswith("settings only")
 
 
-def test_the_readmes_example_comments_are_what_the_summary_makes_of_real_previews() -> None:
-    from tooling.readme_comment import STREAMS, comment
+def test_the_docs_example_comments_are_what_the_summary_makes_of_real_previews() -> None:
+    from tooling.example_comments import STREAMS, comment
 
-    readme = (REPO_ROOT / "README.md").read_text()
-    blocks = re.findall(r"````markdown\n(.*?)````", readme, re.S)
+    page = (REPO_ROOT / "docs" / "pull-request-workflow.md").read_text()
+    blocks = re.findall(r"````markdown\n(.*?)````", page, re.S)
     assert blocks == [comment(STREAMS["passes"]), comment(STREAMS["fails"])]
     assert blocks[1].startswith("### Altcraft campaigns: the preview FAILED: ")

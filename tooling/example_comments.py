@@ -1,11 +1,11 @@
-"""The README's two example comments, from real previews: `python -m tooling.readme_comment`.
+"""The two example comments of docs/pull-request-workflow.md, from real previews: `python -m tooling.example_comments`.
 
-Runs the README's scenario with the real CLI against the local stand-in: a deployed stack of five
+Runs the page's scenario with the real CLI against the local stand-in: a deployed stack of five
 campaigns, then a pull request that switches off campaign 21 and adds 22 while someone switched 23
 on in the web UI (the comment that passes), and one that renames campaign 19's guard and asks for
 the completed campaign 30 (the comment that fails). It saves both previews' event streams in
-tests/data (the stand-in's address replaced by README_URL), where a unit test checks that the
-README shows exactly the comments `altcraft-campaigns summary` makes of them, and prints those.
+tests/data (the stand-in's address replaced by EXAMPLE_URL), where a unit test checks that the
+page shows exactly the comments `altcraft-campaigns summary` makes of them, and prints those.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from tooling.demo import DEMO_TOKEN
 from tooling.pulumi_cli import new_workspace
 from tooling.pulumi_env import REPO_ROOT
 
-README_URL = "https://altcraft.example.com"
+EXAMPLE_URL = "https://altcraft.example.com"
 DATA = REPO_ROOT / "tests" / "data"
-STREAMS = {"passes": DATA / "readme-preview.jsonl", "fails": DATA / "readme-preview-failed.jsonl"}
+STREAMS = {"passes": DATA / "example-preview.jsonl", "fails": DATA / "example-preview-failed.jsonl"}
 DEPLOYED = """\
 campaigns:
   - {id: 18, name: Black Friday, active: false}
@@ -47,7 +47,7 @@ def comment(stream: Path) -> str:
 
 
 def record() -> None:
-    root = Path(tempfile.mkdtemp(prefix="readme-comment-"))
+    root = Path(tempfile.mkdtemp(prefix="example-comments-"))
     server, url = altcraft_process.start(root / "altcraft.json")
     try:
         ws = new_workspace(root, stack="production")
@@ -59,7 +59,7 @@ def record() -> None:
         for case, text in (("passes", PASSES), ("fails", FAILS)):
             ws.write("campaigns.yaml", text)
             result = ws.run("preview", "--json", check=False, env={**ws.env, STREAMING_ENV: "1"})
-            STREAMS[case].write_text(result.stdout.replace(url, README_URL))
+            STREAMS[case].write_text(result.stdout.replace(url, EXAMPLE_URL))
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -28,6 +28,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+# The pack runs in its own virtualenv without the provider, so it keeps its own copy of the type
+# token (provider.planning.record.CAMPAIGN_TYPE; tests/unit/test_provider.py checks they agree).
 CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
 PRODUCTION_PREFIX = "prod"
 MAX_DEACTIVATED_SHARE = 0.10

@@ -50,15 +50,16 @@ def run_export(args: argparse.Namespace) -> None:
 def run_summary(args: argparse.Namespace) -> None:
     try:
         raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
-        found = summary.summarize(read_preview(raw))
+        summarized = summary.summarize(read_preview(raw))
     except OSError as error:
         unreadable(f"{args.preview}: cannot read it ({error.strerror})")
     except UnicodeDecodeError:
         unreadable(f"{args.preview}: not UTF-8 text; pass the output of `pulumi preview --json`")
     except UserFacingError as error:
         unreadable(str(error))
-    sys.stdout.write(summary.to_json(found) if args.format == "json" else comment.to_markdown(found, args.full_list))
-    if found.failed:
+    json_wanted = args.format == "json"
+    sys.stdout.write(summary.to_json(summarized) if json_wanted else comment.to_markdown(summarized, args.full_list))
+    if summarized.failed:
         sys.exit(SUMMARY_FAILED_PREVIEW)  # the comment is written: post it, and fail the check
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 import threading
 
 from provider.altcraft.client import AltcraftClient
-from provider.altcraft.model import LiveCampaign as Campaign
-from provider.altcraft.model import Unreadable, index_listing
+from provider.altcraft.model import LiveCampaign, Unreadable, index_listing
 from provider.errors import AltcraftError, BadToken, ListingFailed, NoRights, Refused
 
 
@@ -23,17 +22,17 @@ class LiveView:
     def __init__(self, client: AltcraftClient) -> None:
         self._client = client
         self._lock = threading.Lock()
-        self._campaigns: dict[int, Campaign | Unreadable] | None = None
+        self._campaigns: dict[int, LiveCampaign | Unreadable] | None = None
         # `list` needs the "Run" right, `get` only "View object": a view-only token falls back to get.
         # (A rejected token or an outage fails every later read at once: the client remembers them.)
         self._list_refused = False
         # A listing that failed is not walked again for the next campaign (each walk is many calls).
         self._list_failed: ListingFailed | None = None
 
-    def get(self, campaign_id: int) -> Campaign:
+    def get(self, campaign_id: int) -> LiveCampaign:
         """The campaign as Altcraft has it; raises NotFound, or MalformedResponse for a bad object."""
         listed = self._listing().get(campaign_id)
-        if isinstance(listed, Campaign):
+        if isinstance(listed, LiveCampaign):
             return listed
         if isinstance(listed, Unreadable):
             raise listed.error
@@ -41,13 +40,13 @@ class LiveView:
         self.record(campaign)
         return campaign
 
-    def record(self, campaign: Campaign) -> None:
+    def record(self, campaign: LiveCampaign) -> None:
         """Our own write (or a fresh get) supersedes what the listing said."""
         with self._lock:
             if self._campaigns is not None:
                 self._campaigns[campaign.id] = campaign
 
-    def _listing(self) -> dict[int, Campaign | Unreadable]:
+    def _listing(self) -> dict[int, LiveCampaign | Unreadable]:
         with self._lock:
             if self._list_failed is not None:
                 again = ListingFailed(str(self._list_failed))

@@ -15,17 +15,16 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from provider.altcraft.client import AltcraftClient
-from provider.altcraft.model import STATES, TERMINAL_STATES, Unreadable, index_listing
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import STATES, TERMINAL_STATES, LiveCampaign, Unreadable, index_listing
 
 DEFAULT_STATES = tuple(state for state in STATES if state not in TERMINAL_STATES)
 SCHEMA_LINE = "# yaml-language-server: $schema=./provider/campaigns.schema.json"
 
 
-def fetch(client: AltcraftClient, states: Iterable[str]) -> tuple[list[Campaign], list[Unreadable]]:
+def fetch(client: AltcraftClient, states: Iterable[str]) -> tuple[list[LiveCampaign], list[Unreadable]]:
     """Every campaign in one of `states`, sorted by id, plus those Altcraft described badly."""
     wanted = set(states)
-    campaigns: list[Campaign] = []
+    campaigns: list[LiveCampaign] = []
     unreadable: list[Unreadable] = []
     for item in index_listing(client.list_all()).values():
         if isinstance(item, Unreadable):
@@ -35,7 +34,7 @@ def fetch(client: AltcraftClient, states: Iterable[str]) -> tuple[list[Campaign]
     return sorted(campaigns, key=lambda c: c.id), sorted(unreadable, key=lambda u: u.id)
 
 
-def render(campaigns: list[Campaign], source: str, unreadable: Iterable[Unreadable] = ()) -> str:
+def render(campaigns: list[LiveCampaign], source: str, unreadable: Iterable[Unreadable] = ()) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         SCHEMA_LINE,
@@ -58,7 +57,7 @@ def render(campaigns: list[Campaign], source: str, unreadable: Iterable[Unreadab
     return "\n".join(lines) + "\n"
 
 
-def _active(campaign: Campaign) -> str:
+def _active(campaign: LiveCampaign) -> str:
     # get/list do not show a campaign's scheduled dates (the docs name none), so a window set in
     # the web UI cannot be exported as one. `active: false` would stop it once Altcraft starts it;
     # `active: scheduled` leaves it to those dates.
@@ -67,7 +66,7 @@ def _active(campaign: Campaign) -> str:
     return "true" if campaign.active else "false"
 
 
-def _live(campaign: Campaign) -> str:
+def _live(campaign: LiveCampaign) -> str:
     if campaign.state == "waiting":
         return "waiting (scheduled in Altcraft, which starts it on its own dates; the API does not show them)"
     return campaign.state

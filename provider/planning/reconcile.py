@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.names import difference, same_name
 from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE
 from provider.campaigns.schedule import Schedule, Target, format_time, timeless_target
@@ -111,11 +111,11 @@ class Steps:
         return ("waiting", "active") if self.after == "waiting" else (self.after,)
 
 
-def describe(campaign: Campaign) -> str:
+def describe(campaign: LiveCampaign) -> str:
     return f"campaign {campaign.id} ({campaign.name})"
 
 
-def check_name(desired: Desired, live: Campaign) -> None:
+def check_name(desired: Desired, live: LiveCampaign) -> None:
     """The name guard (provider.campaigns.names decides what counts as the same name)."""
     if desired.expected_name is None or same_name(desired.expected_name, live.name):
         return
@@ -139,7 +139,7 @@ def satisfies(state: str, target: Target) -> bool:
     return state == target
 
 
-def plan(desired: Desired, live: Campaign, deployed: Intent | None = None) -> Steps | None:
+def plan(desired: Desired, live: LiveCampaign, deployed: Intent | None = None) -> Steps | None:
     """The calls that converge `live` to `desired`, or None when none is due.
 
     `deployed` is what the file declared at the last deploy (None: a new entry). With
@@ -179,7 +179,7 @@ def dates_held(target: Target, schedule: Schedule) -> Schedule:
     return schedule
 
 
-def _passed_completion(desired: Desired, live: Campaign, deployed: Intent | None) -> str:
+def _passed_completion(desired: Desired, live: LiveCampaign, deployed: Intent | None) -> str:
     when = format_time(desired.schedule.complete_at) if desired.schedule.complete_at else "its complete_at"
     if deployed is None or deployed.schedule.complete_at != desired.schedule.complete_at:
         why = (
@@ -212,7 +212,7 @@ def _steps(target: Target, schedule: Schedule, state: str) -> Steps:
     return Steps((*first, Call("activate", schedule, settled)), "waiting")
 
 
-def drift_kept(desired: Desired, live: Campaign, deployed: Intent | None) -> bool:
+def drift_kept(desired: Desired, live: LiveCampaign, deployed: Intent | None) -> bool:
     """True when `drift: keep` holds back a call: Altcraft differs, but the file has not changed since."""
     return (
         desired.drift == "keep"
@@ -222,7 +222,7 @@ def drift_kept(desired: Desired, live: Campaign, deployed: Intent | None) -> boo
     )
 
 
-def plan_removal(on_remove: str, live: Campaign, scheduled: bool = False) -> Steps | None:
+def plan_removal(on_remove: str, live: LiveCampaign, scheduled: bool = False) -> Steps | None:
     """What removing the entry does: `retain` leaves the campaign alone, `deactivate` turns it off
     (and cancels a window this tool scheduled: `scheduled`)."""
     if on_remove != "deactivate":

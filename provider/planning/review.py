@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import CampaignSpec, Problem
 from provider.campaigns.schedule import Schedule, format_time, target
 from provider.errors import CampaignError, MalformedResponse, NotFound
@@ -67,7 +67,7 @@ def desired_now(spec: CampaignSpec, deployed: Deployed | None, now: datetime) ->
 
 def review_campaigns(
     specs: Iterable[CampaignSpec],
-    lookup: Callable[[int], Campaign],
+    lookup: Callable[[int], LiveCampaign],
     deployed: Mapping[int, Deployed],
     clock: Callable[[], datetime],
     removed_at: int | None = None,
@@ -152,7 +152,7 @@ STOPPED_AT_LAUNCH = (
 )
 
 
-def _planned(live: Campaign, steps: Steps, cause: Cause, schedule: Schedule) -> PlannedChange:
+def _planned(live: LiveCampaign, steps: Steps, cause: Cause, schedule: Schedule) -> PlannedChange:
     # The line shows the entry's whole window (the reason for a call that follows the clock).
     return PlannedChange(live.id, live.name, live.state, steps.after, cause, len(steps.calls), schedule)
 

@@ -10,7 +10,7 @@ import requests
 from requests.adapters import BaseAdapter
 
 from provider.altcraft.client import AltcraftClient, SettingNames
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.altcraft.retry import RetryPolicy
 from provider.errors import AltcraftError, BadToken, MalformedResponse, NoRights, NotFound, TransportError
 from provider.settings import CLIENT_NAMES
@@ -30,7 +30,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LocalAltc
 
 def test_get_and_status(server: LocalAltcraft) -> None:
     client = AltcraftClient(server.url, TOKEN)
-    assert client.get(18) == Campaign(id=18, name="Black Friday", state="inactive")
+    assert client.get(18) == LiveCampaign(id=18, name="Black Friday", state="inactive")
     assert client.get_status(19) == "active"
     assert not client.get(22).active  # waiting counts as not active
     assert client.get(30).terminal
@@ -161,7 +161,7 @@ def test_malformed_or_failed_answers_never_become_a_state(status, body, error, m
 
 def test_the_object_form_of_get_data_is_accepted() -> None:
     client = canned_client(200, b'{"data": {"id": 18, "name": "X", "state": "waiting"}, "error": 0}')
-    assert client.get(18) == Campaign(18, "X", "waiting")
+    assert client.get(18) == LiveCampaign(18, "X", "waiting")
 
 
 def test_an_echoed_token_is_redacted() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.errors import BadToken, MalformedResponse, NotFound
 from tests.support.stand_in import SEED, TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
 
@@ -42,7 +42,7 @@ def test_an_id_the_listing_lacks_is_fetched_and_a_missing_one_is_not_found(altcr
     view = LiveView(AltcraftClient(altcraft.url, TOKEN))
     view.get(18)
     altcraft.admin.add(40, "Created after the listing", "active")
-    assert view.get(40) == Campaign(40, "Created after the listing", "active")
+    assert view.get(40) == LiveCampaign(40, "Created after the listing", "active")
     with pytest.raises(NotFound):
         view.get(999)
     assert altcraft.admin.calls() == {"list": 2, "get": 2}
@@ -51,7 +51,7 @@ def test_an_id_the_listing_lacks_is_fetched_and_a_missing_one_is_not_found(altcr
 def test_own_writes_update_the_view(altcraft: LocalAltcraft) -> None:
     view = LiveView(AltcraftClient(altcraft.url, TOKEN))
     assert view.get(18).state == "inactive"
-    view.record(Campaign(18, "Black Friday", "active"))
+    view.record(LiveCampaign(18, "Black Friday", "active"))
     assert view.get(18).state == "active"
     assert altcraft.admin.calls() == {"list": 2}
 

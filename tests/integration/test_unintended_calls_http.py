@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from provider.altcraft.client import AltcraftClient
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.altcraft.retry import RetryPolicy
 from provider.campaigns.loader import parse_campaigns
 from provider.campaigns.schedule import Schedule
@@ -56,7 +56,7 @@ def test_every_call_of_a_sequence_is_built_before_the_first_is_sent(altcraft: Lo
     steps = Steps((Call("deactivate", settled=("inactive",)), Call("activate", unsendable)), "waiting")
     altcraft.admin.reset_calls()
     with pytest.raises(OverflowError):
-        configured(altcraft.url)._apply(steps, Campaign(19, "Cyber Monday", "active"))
+        configured(altcraft.url)._apply(steps, LiveCampaign(19, "Cyber Monday", "active"))
     assert altcraft.admin.write_calls() == 0 and altcraft.admin.states()[19] == "active"
 
 
@@ -64,7 +64,7 @@ def test_a_sequence_that_fails_halfway_says_what_was_sent_and_what_was_not(altcr
     altcraft.admin.add_fault("error_in_200", "activate", campaign_id=19, code=400, times=-1)
     steps = Steps((Call("deactivate", settled=("inactive",)), Call("activate", Schedule(AHEAD))), "waiting")
     with pytest.raises(CampaignError) as caught:
-        configured(altcraft.url)._apply(steps, Campaign(19, "Cyber Monday", "active"))
+        configured(altcraft.url)._apply(steps, LiveCampaign(19, "Cyber Monday", "active"))
     assert str(caught.value).startswith(
         "campaign 19 (Cyber Monday): activate failed (Altcraft refused scampaigns/activate for campaign 19 "
         "(error 400: Injected error)). Sent and answered: deactivate; not sent: nothing after it; it is inactive now."

@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provider.altcraft.model import LiveCampaign as Campaign
-from provider.altcraft.model import Unreadable, parse_campaign
+from provider.altcraft.model import LiveCampaign, Unreadable, parse_campaign
 from provider.campaigns.loader import parse_campaigns
 from provider.cli.export import render
 from provider.errors import MalformedResponse
@@ -13,9 +12,9 @@ from provider.errors import MalformedResponse
 
 def test_rendered_file_loads_back_as_the_live_state() -> None:
     live = [
-        Campaign(18, "Black Friday", "inactive"),
-        Campaign(19, "Cyber Monday", "active"),
-        Campaign(22, "S", "waiting"),
+        LiveCampaign(18, "Black Friday", "inactive"),
+        LiveCampaign(19, "Cyber Monday", "active"),
+        LiveCampaign(22, "S", "waiting"),
     ]
     specs = parse_campaigns(render(live, "test").encode(), "exported.yaml")
     assert [(s.id, s.name, s.active) for s in specs] == [
@@ -27,7 +26,7 @@ def test_rendered_file_loads_back_as_the_live_state() -> None:
 
 def test_comments_say_the_live_state_and_what_was_skipped() -> None:
     bad = Unreadable(40, MalformedResponse("Altcraft reported campaign 40 in an unknown state 'archived'"))
-    text = render([Campaign(22, "Seasonal", "waiting")], "https://altcraft.example", [bad])
+    text = render([LiveCampaign(22, "Seasonal", "waiting")], "https://altcraft.example", [bad])
     assert text.startswith("# yaml-language-server: $schema=")
     assert "active: scheduled  # live state: waiting (scheduled in Altcraft" in text
     assert "# skipped campaign 40: Altcraft reported campaign 40 in an unknown state 'archived'" in text
@@ -39,7 +38,7 @@ def test_an_empty_export_is_still_a_valid_file() -> None:
 
 @pytest.mark.parametrize("name", ["", "   "])
 def test_names_that_cannot_be_guards(name: str) -> None:
-    specs = parse_campaigns(render([Campaign(5, name, "active")], "t").encode(), "e.yaml")
+    specs = parse_campaigns(render([LiveCampaign(5, name, "active")], "t").encode(), "e.yaml")
     assert specs[0].name == (None if name == "" else name)
 
 
@@ -48,7 +47,7 @@ def test_any_name_altcraft_can_send_survives_the_round_trip(raw: str) -> None:
     # Whatever the JSON held (controls, DEL, C1, line separators, a BOM, lone surrogates), as the
     # client hands it on; then the exported file reads back to exactly that guard.
     name = parse_campaign({"id": 5, "name": raw, "state": "active"}, 5).name
-    specs = parse_campaigns(render([Campaign(5, name, "active")], "t").encode("utf-8"), "e.yaml")
+    specs = parse_campaigns(render([LiveCampaign(5, name, "active")], "t").encode("utf-8"), "e.yaml")
     assert specs[0].name == name
 
 
@@ -56,7 +55,7 @@ def test_any_name_altcraft_can_send_survives_the_round_trip(raw: str) -> None:
     "name", ["a\x7fb", "c1\x85x", "\x9b31m", "\u2028", "\ufeffbom", "tab\there", "\x00nul", 'q"\\']
 )
 def test_names_yaml_would_refuse_or_fold_read_back_exactly(name: str) -> None:
-    specs = parse_campaigns(render([Campaign(5, name, "active")], "t").encode("utf-8"), "e.yaml")
+    specs = parse_campaigns(render([LiveCampaign(5, name, "active")], "t").encode("utf-8"), "e.yaml")
     assert specs[0].name == name
 
 
@@ -68,7 +67,11 @@ def test_a_completed_campaign_exports_as_completed_and_a_waiting_one_says_its_da
     from provider.campaigns.loader import parse_campaigns
 
     text = render(
-        [Campaign(22, "Seasonal", "waiting"), Campaign(30, "Summer 2025", "completed"), Campaign(31, "", "completed")],
+        [
+            LiveCampaign(22, "Seasonal", "waiting"),
+            LiveCampaign(30, "Summer 2025", "completed"),
+            LiveCampaign(31, "", "completed"),
+        ],
         "https://altcraft.example",
     )
     assert "completed: true" in text.split("id: 30")[1].split("id: 31")[0]

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import CampaignSpec, missing_name_guards
 from provider.campaigns.names import difference, same_name
 from provider.errors import CampaignError, SettingsError
@@ -20,7 +20,7 @@ NFD = unicodedata.normalize("NFD", "Café Noël")
 
 
 def guard(name: str, live_name: str) -> None:
-    check_name(Desired(campaign_id=7, active=True, expected_name=name), Campaign(7, live_name, "inactive"))
+    check_name(Desired(campaign_id=7, active=True, expected_name=name), LiveCampaign(7, live_name, "inactive"))
 
 
 def test_canonically_equal_names_pass_the_guard() -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import parse_campaigns
 from provider.campaigns.schedule import Schedule, TimeError, format_time, parse_time, target
 from provider.errors import SpecError
@@ -164,38 +164,38 @@ BEFORE, INSIDE, AFTER = FROM - timedelta(hours=1), FROM + timedelta(hours=1), UN
     ],
 )
 def test_a_managed_window(now: datetime, state: str, calls: list[str], after: str | None) -> None:
-    steps = plan(windowed(now), Campaign(18, "BF", state), Intent(True, WINDOW))
+    steps = plan(windowed(now), LiveCampaign(18, "BF", state), Intent(True, WINDOW))
     assert methods(steps) == calls
     assert (steps.after if steps else None) == after
 
 
 def test_the_activation_carries_the_dates_still_ahead() -> None:
-    scheduled = plan(windowed(BEFORE), Campaign(18, "BF", "inactive"), None)
+    scheduled = plan(windowed(BEFORE), LiveCampaign(18, "BF", "inactive"), None)
     assert scheduled.calls == (Call("activate", WINDOW, ("waiting", "active")),)
-    now_on = plan(windowed(INSIDE), Campaign(18, "BF", "inactive"), None)
+    now_on = plan(windowed(INSIDE), LiveCampaign(18, "BF", "inactive"), None)
     assert now_on.calls == (Call("activate", Schedule(active_until=UNTIL), ("active",)),)
 
 
 def test_new_dates_are_sent_again_in_the_same_state_and_the_look_cannot_tell_they_landed() -> None:
     moved = Schedule(FROM, UNTIL + timedelta(days=1))
     desired = Desired(18, True, schedule=moved, target="waiting")
-    steps = plan(desired, Campaign(18, "BF", "waiting"), Intent(True, WINDOW))
+    steps = plan(desired, LiveCampaign(18, "BF", "waiting"), Intent(True, WINDOW))
     assert steps.calls == (Call("activate", moved, ()),)
     # A window adopted as Altcraft has it: its dates are unknown, so ours are sent.
-    assert methods(plan(desired, Campaign(18, "BF", "waiting"), None)) == ["activate"]
+    assert methods(plan(desired, LiveCampaign(18, "BF", "waiting"), None)) == ["activate"]
     # Dates dropped from the file while it runs: a new activation without them.
-    plain = plan(Desired(18, True), Campaign(18, "BF", "active"), Intent(True, WINDOW))
+    plain = plan(Desired(18, True), LiveCampaign(18, "BF", "active"), Intent(True, WINDOW))
     assert plain.calls == (Call("activate", Schedule(), ()),)
     # The same instants written in another offset: nothing.
     utc = Schedule(FROM.astimezone(UTC), UNTIL.astimezone(UTC))
     assert (
-        plan(Desired(18, True, schedule=utc, target="waiting"), Campaign(18, "BF", "waiting"), Intent(True, WINDOW))
+        plan(Desired(18, True, schedule=utc, target="waiting"), LiveCampaign(18, "BF", "waiting"), Intent(True, WINDOW))
         is None
     )
 
 
 def test_active_false_cancels_only_a_wait_this_tool_scheduled() -> None:
-    waiting = Campaign(18, "BF", "waiting")
+    waiting = LiveCampaign(18, "BF", "waiting")
     someone_elses = Desired(18, False, target=target(False, False, Schedule(), BEFORE))
     assert plan(someone_elses, waiting, Intent(False)) is None
     ours = desired_now(
@@ -211,13 +211,13 @@ def test_active_false_cancels_only_a_wait_this_tool_scheduled() -> None:
 
 def test_completion() -> None:
     done = Desired(30, False, expected_name="S", completed=True)
-    assert methods(plan(done, Campaign(30, "S", "inactive"))) == ["completed"]
-    assert methods(plan(done, Campaign(30, "S", "active"))) == ["completed"]
-    assert plan(done, Campaign(30, "S", "completed")) is None
+    assert methods(plan(done, LiveCampaign(30, "S", "inactive"))) == ["completed"]
+    assert methods(plan(done, LiveCampaign(30, "S", "active"))) == ["completed"]
+    assert plan(done, LiveCampaign(30, "S", "completed")) is None
     with pytest.raises(Exception, match="is deleted in Altcraft and cannot be completed"):
-        plan(done, Campaign(30, "S", "deleted"))
+        plan(done, LiveCampaign(30, "S", "deleted"))
     due = Desired(30, True, expected_name="S", schedule=Schedule(complete_at=FROM), target="completed")
-    assert plan(due, Campaign(30, "S", "completed"), Intent(True, due.schedule)) is None  # Altcraft did it
+    assert plan(due, LiveCampaign(30, "S", "completed"), Intent(True, due.schedule)) is None  # Altcraft did it
 
 
 # -- the review -------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ def test_a_window_that_ended_before_a_new_entry_is_worth_a_note_not_a_failure() 
         b"active_until: 2025-12-01T00:00:00+03:00}\n",
         "c.yaml",
     )
-    found = review(spec, lambda _id: Campaign(18, "BF", "inactive"), {}, lambda: INSIDE)
+    found = review(spec, lambda _id: LiveCampaign(18, "BF", "inactive"), {}, lambda: INSIDE)
     assert found.problems == [] and found.changes == []
     assert found.notes == [
         "campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run (2026-11-27T01:00:00+03:00); "
@@ -237,7 +237,7 @@ def test_a_window_that_ended_before_a_new_entry_is_worth_a_note_not_a_failure() 
     ]
     # Once deployed, the same entry is quiet: the window simply ended.
     deployed = {18: Deployed(18, Intent(True, spec[0].schedule))}
-    assert review(spec, lambda _id: Campaign(18, "BF", "inactive"), deployed, lambda: INSIDE).notes == []
+    assert review(spec, lambda _id: LiveCampaign(18, "BF", "inactive"), deployed, lambda: INSIDE).notes == []
 
 
 def test_two_calls_count_twice_toward_the_limit() -> None:
@@ -246,7 +246,7 @@ def test_two_calls_count_twice_toward_the_limit() -> None:
     )
     found = review(
         spec,
-        lambda _id: Campaign(18, "BF", "active"),
+        lambda _id: LiveCampaign(18, "BF", "active"),
         {18: Deployed(18, Intent(True, spec[0].schedule))},
         lambda: BEFORE,
     )

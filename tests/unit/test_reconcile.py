@@ -2,7 +2,7 @@
 
 import pytest
 
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.errors import CampaignError
 from provider.planning.reconcile import Desired, Intent, Steps, plan, plan_removal
 
@@ -29,19 +29,19 @@ def method(steps: Steps | None) -> str | None:
     ],
 )
 def test_plan(active: bool, state: str, action: str | None) -> None:
-    assert method(plan(Desired(7, active), Campaign(7, "C", state))) == action
+    assert method(plan(Desired(7, active), LiveCampaign(7, "C", state))) == action
 
 
 @pytest.mark.parametrize("state", ["completed", "deleted"])
 def test_terminal_campaigns_cannot_be_activated(state: str) -> None:
     with pytest.raises(CampaignError, match=rf"campaign 7 \(Old\) is {state} .* completion is irreversible"):
-        plan(Desired(7, True), Campaign(7, "Old", state))
+        plan(Desired(7, True), LiveCampaign(7, "Old", state))
 
 
 def test_name_guard() -> None:
-    assert plan(Desired(7, True, expected_name="Same"), Campaign(7, "Same", "active")) is None
+    assert plan(Desired(7, True, expected_name="Same"), LiveCampaign(7, "Same", "active")) is None
     with pytest.raises(CampaignError, match="campaign 7: the campaigns file expects the name 'Typo'"):
-        plan(Desired(7, False, expected_name="Typo"), Campaign(7, "Real", "inactive"))
+        plan(Desired(7, False, expected_name="Typo"), LiveCampaign(7, "Real", "inactive"))
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_name_guard() -> None:
     [("retain", "active", None), ("deactivate", "active", "deactivate"), ("deactivate", "inactive", None)],
 )
 def test_removal(on_remove: str, state: str, action: str | None) -> None:
-    assert method(plan_removal(on_remove, Campaign(7, "C", state))) == action
+    assert method(plan_removal(on_remove, LiveCampaign(7, "C", state))) == action
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_cause(desired: bool, deployed: bool | None, cause: str) -> None:
 
 def test_drift_keep_holds_back_only_a_change_made_outside_the_file() -> None:
     keep = Desired(7, True, drift="keep")
-    paused = Campaign(7, "C", "inactive")
+    paused = LiveCampaign(7, "C", "inactive")
     assert plan(keep, paused, Intent(True)) is None  # file unchanged: the stop is kept
     assert method(plan(keep, paused, Intent(False))) == "activate"  # the file changed: it applies
     assert method(plan(keep, paused, None)) == "activate"  # a new entry adopts as usual

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import parse_campaigns
 from provider.errors import NotFound
 from provider.planning.lines import PlannedChange, one_line
@@ -26,16 +26,16 @@ def was(active: bool, **kwargs) -> Intent:
 
 
 LIVE = {
-    18: Campaign(18, "Black Friday", "inactive"),
-    19: Campaign(19, "Cyber Monday", "active"),
-    21: Campaign(21, "Spring collection", "active"),
-    22: Campaign(22, "Seasonal sale", "waiting"),
-    23: Campaign(23, "Welcome series", "active"),
-    30: Campaign(30, "Summer 2025", "completed"),
+    18: LiveCampaign(18, "Black Friday", "inactive"),
+    19: LiveCampaign(19, "Cyber Monday", "active"),
+    21: LiveCampaign(21, "Spring collection", "active"),
+    22: LiveCampaign(22, "Seasonal sale", "waiting"),
+    23: LiveCampaign(23, "Welcome series", "active"),
+    30: LiveCampaign(30, "Summer 2025", "completed"),
 }
 
 
-def lookup(campaign_id: int) -> Campaign:
+def lookup(campaign_id: int) -> LiveCampaign:
     if campaign_id not in LIVE:
         raise NotFound(f"campaign {campaign_id} was not found")
     return LIVE[campaign_id]
@@ -103,7 +103,7 @@ def test_a_removed_entry_whose_campaign_is_gone_sends_nothing() -> None:
 def test_a_failure_to_read_altcraft_is_not_a_problem_of_one_entry() -> None:
     from provider.errors import BadToken
 
-    def rejected(_campaign_id: int) -> Campaign:
+    def rejected(_campaign_id: int) -> LiveCampaign:
         raise BadToken("Altcraft rejected the API token (error 401)")
 
     with pytest.raises(BadToken):

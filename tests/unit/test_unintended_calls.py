@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from provider.altcraft.model import LiveCampaign as Campaign
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import parse_campaigns
 from provider.campaigns.schedule import Schedule, TimeError, parse_time, target
 from provider.engine.campaign_provider import CampaignProvider
@@ -82,7 +82,7 @@ def due(deployed_at: datetime | None) -> tuple[Desired, Intent | None]:
 def test_a_passed_complete_at_new_or_changed_fails_instead_of_completing(deployed_at: datetime | None) -> None:
     desired, deployed = due(deployed_at)
     with pytest.raises(CampaignError) as caught:
-        plan(desired, Campaign(18, "BF", "active"), deployed)
+        plan(desired, LiveCampaign(18, "BF", "active"), deployed)
     message = str(caught.value)
     assert "complete_at 2025-12-01T00:00:00+03:00 has already passed" in message and "is the year right?" in message
     assert "write `completed: true`" in message and message.endswith("Nothing was sent.")
@@ -91,14 +91,14 @@ def test_a_passed_complete_at_new_or_changed_fails_instead_of_completing(deploye
 def test_an_unchanged_complete_at_that_altcraft_did_not_carry_out_fails_too() -> None:
     desired, deployed = due(PAST)
     with pytest.raises(CampaignError, match="has passed but Altcraft has not completed it \\(it is inactive"):
-        plan(desired, Campaign(18, "BF", "inactive"), deployed)
-    assert plan(desired, Campaign(18, "BF", "completed"), deployed) is None  # Altcraft carried it out
+        plan(desired, LiveCampaign(18, "BF", "inactive"), deployed)
+    assert plan(desired, LiveCampaign(18, "BF", "completed"), deployed) is None  # Altcraft carried it out
 
 
 def test_the_review_reports_the_typo_at_its_line_and_plans_no_call() -> None:
     found = review(
         specs("campaigns:\n  - {id: 18, name: BF, active: true, complete_at: '2025-12-01T00:00:00+03:00'}\n"),
-        lambda _id: Campaign(18, "BF", "active"),
+        lambda _id: LiveCampaign(18, "BF", "active"),
         {},
         lambda: NOW,
     )
@@ -107,7 +107,7 @@ def test_the_review_reports_the_typo_at_its_line_and_plans_no_call() -> None:
 
 
 def test_completed_true_is_still_sent() -> None:
-    steps = plan(Desired(30, False, expected_name="S", completed=True), Campaign(30, "S", "active"))
+    steps = plan(Desired(30, False, expected_name="S", completed=True), LiveCampaign(30, "S", "active"))
     assert steps is not None and [call.method for call in steps.calls] == ["completed"]
 
 
@@ -117,12 +117,12 @@ def test_completed_true_is_still_sent() -> None:
 def test_adopting_a_running_campaign_whose_start_passed_sends_nothing() -> None:
     started = Schedule(active_from=NOW - timedelta(days=1))
     desired = Desired(18, True, schedule=started, target=target(True, False, started, NOW))
-    assert plan(desired, Campaign(18, "BF", "active"), None) is None
+    assert plan(desired, LiveCampaign(18, "BF", "active"), None) is None
     # A start moved within the past changes nothing either.
-    assert plan(desired, Campaign(18, "BF", "active"), Intent(True, Schedule(NOW - timedelta(days=2)))) is None
+    assert plan(desired, LiveCampaign(18, "BF", "active"), Intent(True, Schedule(NOW - timedelta(days=2)))) is None
     # An end still ahead must reach Altcraft: one activation carrying it.
     ending = Schedule(NOW - timedelta(days=1), AHEAD)
-    steps = plan(Desired(18, True, schedule=ending, target="active"), Campaign(18, "BF", "active"), None)
+    steps = plan(Desired(18, True, schedule=ending, target="active"), LiveCampaign(18, "BF", "active"), None)
     assert steps is not None and steps.calls == (Call("activate", Schedule(active_until=AHEAD), ()),)
 
 
@@ -138,11 +138,11 @@ def test_active_scheduled_sends_nothing_whatever_altcraft_made_of_its_dates(stat
     assert spec.scheduled_in_altcraft and not spec.active
     desired = Desired.from_spec(spec)
     assert desired.target == "altcraft"
-    assert plan(desired, Campaign(22, "Seasonal sale", state), desired.intent) is None
+    assert plan(desired, LiveCampaign(22, "Seasonal sale", state), desired.intent) is None
 
 
 def test_the_preview_says_what_happens_at_launch_and_warns_when_active_false_would_stop_it() -> None:
-    live = Campaign(22, "Seasonal sale", "waiting")
+    live = LiveCampaign(22, "Seasonal sale", "waiting")
     found = review(specs(SCHEDULED), lambda _id: live, {}, lambda: NOW)
     assert found.changes == [] and found.launches == [
         "campaign 22 Seasonal sale: waiting for the dates set in Altcraft (active: scheduled): Altcraft starts it "
@@ -155,7 +155,7 @@ def test_the_preview_says_what_happens_at_launch_and_warns_when_active_false_wou
 def test_changing_scheduled_to_active_false_is_the_files_change() -> None:
     [spec] = specs("campaigns:\n  - {id: 22, name: Seasonal sale, active: false}\n")
     last = {22: Deployed(22, Intent(False, scheduled_in_altcraft=True))}
-    found = review([spec], lambda _id: Campaign(22, "Seasonal sale", "active"), last, lambda: NOW)
+    found = review([spec], lambda _id: LiveCampaign(22, "Seasonal sale", "active"), last, lambda: NOW)
     assert [w.line() for w in found.changes] == ["campaign 22 Seasonal sale: active -> inactive (change)"]
 
 
@@ -189,7 +189,7 @@ def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_the_headline
     [spec] = specs(
         "campaigns:\n  - {id: 19, name: Cyber Monday, active: true, active_from: 2026-12-15T10:00:00+03:00}\n"
     )
-    live = Campaign(19, "Cyber Monday", "active")
+    live = LiveCampaign(19, "Cyber Monday", "active")
     found = review([spec], lambda _id: live, {19: Deployed(19, Intent(True))}, lambda: NOW)
     line = found.changes[0].line()
     assert line == (

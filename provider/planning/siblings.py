@@ -6,11 +6,11 @@ every deploy, each calling the other's change drift. The stack config `altcraft:
 lists the other stacks on the account, fully qualified (`org/project/stack`, as `pulumi stack ls`
 and stack references spell them); each stack's output `campaigns.ids` says which campaigns it
 manages, as compact ranges ("18-25,30"). The program reads every sibling's last deployment
-through the engine (provider.planning.record, whatever backend holds it) and fails before any call
+through the engine (provider.engine.checkpoint, whatever backend holds it) and fails before any call
 to Altcraft when an entry of its file is already a sibling's.
 
 The same list can be given to every stack of the account: a stack skips its own name.
-No I/O here: `read_stack` is given (provider.planning.record.stack_resources in the program).
+No I/O here: `read_stack` is given (provider.engine.checkpoint.stack_resources in the program).
 """
 
 from __future__ import annotations

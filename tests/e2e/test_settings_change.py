@@ -83,5 +83,5 @@ def test_a_url_without_a_scheme_is_explained_once_not_per_campaign(stack: Worksp
     assert result.returncode != 0
     diagnostics = result.stdout.split("Diagnostics:")[-1]  # the progress lines repeat each error once more
     assert diagnostics.count("ALTCRAFT_URL: Altcraft URL must start with http:// or https://") == 1, result.stdout
-    # The other campaign's read does not repeat it: its record is left as it was (provider.engine.campaign_provider.read).
+    # The other campaign's read does not repeat it: its record is left as it was (CampaignProvider.read in provider.engine.campaign_provider).
     assert "the Altcraft settings are unusable" not in diagnostics and diagnostics.count("error:") <= 2

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-import pytest
 import requests
 
 from provider.altcraft.client import AltcraftClient
-from provider.campaigns.loader import parse_campaigns
 from provider.campaigns.schedule import Schedule
-from provider.errors import SpecError
 from tests.support.stand_in import TOKEN, LocalAltcraft
 
 MSK = timezone(timedelta(hours=3))
@@ -18,25 +15,10 @@ FROM = datetime(2026, 11, 27, tzinfo=MSK)
 UNTIL = datetime(2026, 12, 1, tzinfo=MSK)
 
 
-# -- times --------------------------------------------------------------------------------
-
-
-# -- the loader -----------------------------------------------------------------------------
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        parse_campaigns(text.encode(), "c.yaml")
-    return [problem.render("c.yaml") for problem in caught.value.problems]
-
-
 # -- plans --------------------------------------------------------------------------------
 
 
 BEFORE, INSIDE, AFTER = FROM - timedelta(hours=1), FROM + timedelta(hours=1), UNTIL + timedelta(hours=1)
-
-
-# -- the review -------------------------------------------------------------------------------
 
 
 # -- the client ---------------------------------------------------------------------------

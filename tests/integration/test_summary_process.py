@@ -9,14 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from provider.planning.lines import PlannedChange
 from tooling.pulumi_env import REPO_ROOT
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def line(campaign_id: int, name: str, before: str = "active", after: str = "inactive", cause: str = "adopt") -> dict:
-    return {"message": PlannedChange(campaign_id, name, before, after, cause).line() + "\n", "severity": "info"}  # type: ignore[arg-type]
 
 
 # 1. A failed preview says so first.

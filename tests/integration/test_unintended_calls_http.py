@@ -14,37 +14,14 @@ import pytest
 from provider.altcraft.client import AltcraftClient
 from provider.altcraft.model import LiveCampaign
 from provider.altcraft.retry import RetryPolicy
-from provider.campaigns.loader import parse_campaigns
 from provider.campaigns.schedule import Schedule
-from provider.errors import CampaignError, SpecError
+from provider.errors import CampaignError
 from provider.planning.reconcile import Call, Steps
 from tests.support.provider import configured
 from tests.support.stand_in import TOKEN, LocalAltcraft
 
 MSK = timezone(timedelta(hours=3))
 AHEAD = datetime(2026, 12, 15, 10, 0, tzinfo=MSK)
-
-
-def specs(text: str) -> list:
-    return parse_campaigns(text.encode(), "c.yaml")
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        specs(text)
-    return [problem.render("c.yaml") for problem in caught.value.problems]
-
-
-# -- dates in a sane range ----------------------------------------------------------------------
-
-
-# -- completion only when the file asks for it now -------------------------------------------
-
-
-# -- no call to a campaign that already is what the file asks -----------------------------------
-
-
-# -- a campaign scheduled in Altcraft keeps its launch -------------------------------------------
 
 
 # -- sequences ------------------------------------------------------------------------------------
@@ -98,6 +75,3 @@ def test_a_write_that_got_no_answer_says_it_may_still_land(altcraft: LocalAltcra
     client = AltcraftClient(altcraft.url, TOKEN, timeout=(1, 1), retry=RetryPolicy(budget_s=1.5), write_settle_s=0.2)
     with pytest.raises(Exception, match="an attempt got no answer and may still land in Altcraft"):
         client.deactivate(19)
-
-
-# -- said in words ------------------------------------------------------------------------------

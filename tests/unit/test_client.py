@@ -1,25 +1,13 @@
 """AltcraftClient against the local server, and against canned responses it must not trust."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from provider.altcraft.client import AltcraftClient
 from provider.altcraft.retry import RetryPolicy
 from provider.altcraft.urls import normalize_base_url
-from tests.support.stand_in import LocalAltcraft, start_altcraft
 
 # Error mapping is tested here; retries in test_client_faults.py.
 NO_RETRY = RetryPolicy(budget_s=0)
-
-
-@pytest.fixture(params=["mirror", "200"])
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LocalAltcraft]:
-    """Both ways a server may send errors: with the matching HTTP status, or inside HTTP 200."""
-    local = start_altcraft(tmp_path / "altcraft.json", error_status=request.param)
-    yield local
-    local.server.stop()
 
 
 def test_base_url_forms() -> None:

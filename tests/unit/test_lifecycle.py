@@ -255,6 +255,3 @@ def test_two_calls_count_twice_toward_the_limit() -> None:
         "campaign 18 BF: active -> waiting (drift, 2 calls): stops now, starts 2026-11-27T00:00:00+03:00 "
         "[from 2026-11-27T00:00:00+03:00]"
     )
-
-
-# -- the client ---------------------------------------------------------------------------

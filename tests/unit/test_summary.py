@@ -111,10 +111,6 @@ HOSTILE_NAMES = [
 ]
 
 
-def _outside_code_spans(markdown: str) -> str:
-    return re.sub(r"(`+)(?:(?!\1).)+?\1", "", markdown)
-
-
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_a_live_name_is_safe_to_post(name: str) -> None:
     line = PlannedChange(7, name, "inactive", "active", "change").line()  # as the preview prints it

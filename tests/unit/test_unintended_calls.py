@@ -172,12 +172,6 @@ def test_active_scheduled_is_checked_like_every_key(entry: str, expected: str) -
     assert any(expected in text for text in found), found
 
 
-# -- sequences ------------------------------------------------------------------------------------
-
-
-# -- writes that land late --------------------------------------------------------------------------
-
-
 # -- said in words ------------------------------------------------------------------------------
 
 

@@ -41,19 +41,21 @@ class Admin:
     def states(self) -> dict[int, str]:
         return {campaign_id: c["state"] for campaign_id, c in self.campaigns().items()}
 
-    def set_state(self, campaign_id: int, state: str) -> None:
-        self._request("POST", f"campaigns/{campaign_id}", {"state": state})
+    def set_state(self, campaign_id: int, state: str, user: str | None = None) -> None:
+        """Change its state in the "web UI", as `user` (Altcraft's `updated_user`; default web.ui)."""
+        self._request("POST", f"campaigns/{campaign_id}", {"state": state, **({"user": user} if user else {})})
 
-    def schedule_in_ui(self, campaign_id: int, activate_at: str, **later: str) -> None:
+    def schedule_in_ui(self, campaign_id: int, activate_at: str, user: str | None = None, **later: str) -> None:
         """Schedule it in the "web UI": waiting until activate_at; later: deactivate_at, complete_at."""
-        self._request("POST", f"campaigns/{campaign_id}/schedule", {"activate_at": activate_at, **later})
+        body = {"activate_at": activate_at, **later, **({"user": user} if user else {})}
+        self._request("POST", f"campaigns/{campaign_id}/schedule", body)
 
     def break_id(self, campaign_id: int, shown_as: object) -> None:
         """From now on the API shows this campaign with `shown_as` for its id (e.g. "2500")."""
         self._request("POST", f"campaigns/{campaign_id}", {"id_on_the_wire": shown_as})
 
-    def rename(self, campaign_id: int, name: str) -> None:
-        self._request("POST", f"campaigns/{campaign_id}", {"name": name})
+    def rename(self, campaign_id: int, name: str, user: str | None = None) -> None:
+        self._request("POST", f"campaigns/{campaign_id}", {"name": name, **({"user": user} if user else {})})
 
     def add(self, campaign_id: int, name: str, state: str = "inactive") -> None:
         self._request("POST", "campaigns", {"id": campaign_id, "name": name, "state": state})

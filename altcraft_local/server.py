@@ -2,7 +2,9 @@
 
 API calls: POST /api/v1.1/scampaigns/<method> (trailing slash optional), JSON body, token in the
 body, in `Authorization: Bearer`, or (deprecated upstream) in the query string. Answers use the
-documented envelope. Whether real Altcraft sends a non-zero `error` with HTTP 200 or with the
+documented envelope. Every change records who made it and when, as `updated_user` and `updatetime`:
+the token's user for an API call, the `user` given to an admin call, "scheduler" for a date.
+Whether real Altcraft sends a non-zero `error` with HTTP 200 or with the
 matching HTTP status is not documented, so both are available (`error_status`).
 
 Admin calls (not Altcraft; for tests, the demo and benchmarks, no token):
@@ -10,14 +12,14 @@ Admin calls (not Altcraft; for tests, the demo and benchmarks, no token):
   POST /_admin/calls/reset
   GET  /_admin/campaigns              every campaign
   POST /_admin/campaigns              add a campaign (body: id, name, state, ...)
-  POST /_admin/campaigns/<id>         change state/name as a user in the web UI would
+  POST /_admin/campaigns/<id>         change state/name as a user in the web UI would (body: user, the login)
   POST /_admin/campaigns/<id>/schedule  schedule it in the web UI: {"activate_at", "deactivate_at", "complete_at"}
   DELETE /_admin/campaigns/<id>       make a campaign disappear
   GET  /_admin/clock                  the stand-in's time
   POST /_admin/clock                  set it: {"now": RFC 3339} or {"advance_seconds": n}
   GET  /_admin/schedules              pending activation dates by campaign id
   GET/POST/DELETE /_admin/faults      list, add (body: altcraft_local.faults.Fault) or clear faults
-  POST /_admin/tokens                 issue an API token (body: token, rights, groups)
+  POST /_admin/tokens                 issue an API token (body: token, rights, groups, user)
   DELETE /_admin/tokens/<token>       revoke one: its next call is error 401
 """
 
@@ -98,12 +100,13 @@ class AltcraftServer:
                 return [on_the_wire(campaign)]
             if method == "get_status":
                 return {"status": campaign["state"]}
+            user = store.user_of(token)
             if method == "activate":
-                store.activate(campaign, body)
+                store.activate(campaign, body, user)
             elif method == "deactivate":
-                store.deactivate(campaign)
+                store.deactivate(campaign, user)
             elif method == "completed":
-                store.complete(campaign)
+                store.complete(campaign, user)
             return None
 
 

@@ -101,10 +101,16 @@ def full_campaign(seed: dict[str, Any]) -> dict[str, Any]:
     return campaign
 
 
+# Who Altcraft says last changed a campaign (`updated_user`) when nobody said: a call made with a
+# token that names no user, a change in the web UI, a date Altcraft carried out itself.
+API_USER, WEB_UI_USER, SCHEDULER_USER = "api.user", "web.ui", "scheduler"
+
+
 @dataclass(frozen=True)
 class Token:
     rights: frozenset[str]
     groups: frozenset[str] | None  # None: every group
+    user: str = API_USER  # the login Altcraft records as `updated_user` for this token's changes
 
 
 class Store:
@@ -120,10 +126,7 @@ class Store:
             data = seed
         else:
             raise FileNotFoundError(f"{path} does not exist and no seed was given")
-        self.tokens = {
-            value: Token(frozenset(spec.get("rights", [VIEW, RUN])), _groups(spec.get("groups")))
-            for value, spec in data.get("tokens", {}).items()
-        }
+        self.tokens = {value: _token(spec) for value, spec in data.get("tokens", {}).items()}
         self.campaigns: dict[int, dict[str, Any]] = {}
         for item in data.get("campaigns", []):
             campaign = full_campaign(item)
@@ -185,7 +188,7 @@ class Store:
             return
         for event, state, sources in _EVENTS:
             if key == event and campaign["state"] in sources:
-                self._set(campaign, state, user="scheduler", at=moment)
+                self._set(campaign, state, user=SCHEDULER_USER, at=moment)
 
     # -- auth ----------------------------------------------------------------------------
 
@@ -213,7 +216,12 @@ class Store:
         chosen = [self.campaigns[i] for i in ids if state is None or self.campaigns[i]["state"] == state]
         return chosen[:limit]
 
-    def activate(self, campaign: dict[str, Any], body: dict[str, Any]) -> None:
+    def user_of(self, token: str | None) -> str:
+        """The login a call with this (authorized) token is recorded under."""
+        grant = self.tokens.get(token or "")
+        return grant.user if grant is not None else API_USER
+
+    def activate(self, campaign: dict[str, Any], body: dict[str, Any], user: str = API_USER) -> None:
         state = campaign["state"]
         if state in TERMINAL:
             raise ApiError(400, f"Campaign {campaign['id']} is {state} and cannot be activated")
@@ -235,29 +243,29 @@ class Store:
         dates = {k: v.astimezone(UTC).isoformat() for k, v in pending.items() if v is not None}
         if dates:
             self.schedules[campaign["id"]] = dates
-        self._set(campaign, "waiting" if waits else "active")
+        self._set(campaign, "waiting" if waits else "active", user)
         self.save()
 
-    def deactivate(self, campaign: dict[str, Any]) -> None:
+    def deactivate(self, campaign: dict[str, Any], user: str = API_USER) -> None:
         state = campaign["state"]
         if state in TERMINAL:
             raise ApiError(400, f"Campaign {campaign['id']} is {state} and cannot be deactivated")
         if state == "cloning":
             raise ApiError(400, f"Campaign {campaign['id']} is being cloned")
         self._cancel_dates(campaign)
-        self._set(campaign, "inactive")
+        self._set(campaign, "inactive", user)
 
-    def complete(self, campaign: dict[str, Any]) -> None:
+    def complete(self, campaign: dict[str, Any], user: str = API_USER) -> None:
         if campaign["state"] == "deleted":
             raise ApiError(400, f"Campaign {campaign['id']} is deleted")
         self._cancel_dates(campaign)
-        self._set(campaign, "completed")
+        self._set(campaign, "completed", user)
 
     def _cancel_dates(self, campaign: dict[str, Any]) -> None:
         if self.schedules.pop(campaign["id"], None) is not None:
             self.save()
 
-    def _set(self, campaign: dict[str, Any], state: str, user: str = "api.user", at: datetime | None = None) -> None:
+    def _set(self, campaign: dict[str, Any], state: str, user: str = API_USER, at: datetime | None = None) -> None:
         if campaign["state"] != state:
             campaign["state"] = state
             campaign["is_delete"] = state == "deleted"
@@ -268,15 +276,18 @@ class Store:
     # -- changes made "in the web UI", for tests and the demo ------------------------------
 
     def ui_edit(self, campaign_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """A change in the web UI: `state`, `name`, made by `user` (default WEB_UI_USER)."""
+        user = str(changes.get("user") or WEB_UI_USER)
         with self.lock:
             campaign = self.find(campaign_id)
             if "state" in changes:
                 if changes["state"] not in STATES:
                     raise ApiError(400, f"unknown state {changes['state']!r}")
                 self._cancel_dates(campaign)  # a state set by hand overrides what was scheduled
-                self._set(campaign, changes["state"], user="web.ui")
+                self._set(campaign, changes["state"], user=user)
             if "name" in changes:
                 campaign["name"] = str(changes["name"])
+                campaign["updatetime"], campaign["updated_user"] = now_iso(self.now()), user
                 self.save()
             if "id_on_the_wire" in changes:  # a fault: the API shows this object with a broken id
                 campaign[WIRE_ID_KEY] = changes["id_on_the_wire"]
@@ -291,6 +302,7 @@ class Store:
             campaign = self.find(campaign_id)
             if campaign["state"] in TERMINAL:
                 raise ApiError(400, f"Campaign {campaign_id} is {campaign['state']} and cannot be scheduled")
+            user = str(dates.pop("user", None) or WEB_UI_USER)
             unknown = set(dates) - {"activate_at", "deactivate_at", "complete_at"}
             if unknown:
                 raise ApiError(400, f"unknown schedule keys: {', '.join(sorted(unknown))}")
@@ -299,7 +311,7 @@ class Store:
             if start is None or start <= self.now():
                 raise ApiError(400, "activate_at must be ahead of the stand-in's clock")
             self.schedules[campaign_id] = {k: v.astimezone(UTC).isoformat() for k, v in moments.items() if v}
-            self._set(campaign, "waiting", user="web.ui")
+            self._set(campaign, "waiting", user=user)
             self.save()
             return campaign
 
@@ -323,9 +335,9 @@ class Store:
         """A new token with the given rights (default: view and run) and groups (default: all)."""
         if not isinstance(body, dict) or not isinstance(body.get("token"), str) or not body["token"]:
             raise ValueError("a token needs a non-empty string 'token'")
-        spec = {key: body[key] for key in ("rights", "groups") if key in body}
+        spec = {key: body[key] for key in ("rights", "groups", "user") if key in body}
         with self.lock:
-            self.tokens[body["token"]] = Token(frozenset(spec.get("rights", [VIEW, RUN])), _groups(spec.get("groups")))
+            self.tokens[body["token"]] = _token(spec)
             self._raw_tokens[body["token"]] = spec
             self.save()
         return {"tokens": len(self.tokens)}
@@ -337,6 +349,11 @@ class Store:
             del self.tokens[token]
             del self._raw_tokens[token]
             self.save()
+
+
+def _token(spec: dict[str, Any]) -> Token:
+    rights = frozenset(spec.get("rights", [VIEW, RUN]))
+    return Token(rights, _groups(spec.get("groups")), str(spec.get("user") or API_USER))
 
 
 def _groups(value: Any) -> frozenset[str] | None:

@@ -2,7 +2,7 @@
 
 Runs the page's scenario with the real CLI against the local stand-in: a deployed stack of five
 campaigns, then a pull request that switches off campaign 21 and adds 22 while someone switched 23
-on in the web UI (the comment that passes), and one that renames campaign 19's guard and asks for
+on in the web UI as j.smith (the comment that passes), and one that renames campaign 19's guard and asks for
 the completed campaign 30 (the comment that fails). It saves both previews' event streams in
 tests/data (the stand-in's address replaced by EXAMPLE_URL), where a unit test checks that the
 page shows exactly the comments `altcraft-campaigns summary` makes of them, and prints those.
@@ -55,7 +55,7 @@ def record() -> None:
         ws.set_config("altcraft:token", DEMO_TOKEN, secret=True)
         ws.write("campaigns.yaml", DEPLOYED)
         ws.up()
-        Admin(url).set_state(23, "active")  # someone switched it on in the web UI
+        Admin(url).set_state(23, "active", user="j.smith")  # j.smith switched it on in the web UI
         for case, text in (("passes", PASSES), ("fails", FAILS)):
             ws.write("campaigns.yaml", text)
             result = ws.run("preview", "--json", check=False, env={**ws.env, STREAMING_ENV: "1"})

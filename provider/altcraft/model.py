@@ -8,7 +8,7 @@ RFC 3339 in UTC.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,11 +23,16 @@ WRITE_METHODS = ("activate", "deactivate", "completed")
 
 @dataclass(frozen=True)
 class LiveCampaign:
-    """What we need of a live campaign."""
+    """What we need of a live campaign. Two readings of one campaign are equal when its id, name and
+    state are: who last edited it, and when, describe the reading, not the campaign."""
 
     id: int
     name: str
     state: str
+    # Altcraft's `updated_user` and `updatetime`: who last changed the campaign and when (in the web UI
+    # or through the API); None when Altcraft does not say, or says something we cannot read.
+    changed_by: str | None = field(default=None, compare=False)
+    changed_at: datetime | None = field(default=None, compare=False)
 
     @property
     def active(self) -> bool:
@@ -95,7 +100,21 @@ def parse_campaign(item: Any, expected_id: int | None) -> LiveCampaign:
     if not isinstance(name, str):
         raise MalformedResponse(f"Altcraft returned {label} without a name")
     state = checked_state(item.get("state"), campaign_id, "its state")
-    return LiveCampaign(id=campaign_id, name=valid_unicode(name), state=state)
+    changed_by, changed_at = item.get("updated_user"), _moment(item.get("updatetime"))
+    by = valid_unicode(changed_by) if isinstance(changed_by, str) and changed_by.strip() else None
+    return LiveCampaign(id=campaign_id, name=valid_unicode(name), state=state, changed_by=by, changed_at=changed_at)
+
+
+def _moment(value: Any) -> datetime | None:
+    """`updatetime` as an aware datetime; None when it is missing or not a time with an offset (it only
+    informs a message, so an odd one is dropped, not refused)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def wire_time(moment: datetime | None) -> str:

@@ -16,7 +16,7 @@ from provider.campaigns.schedule import KEYS as TIME_KEYS
 from provider.cli.chart import gantt
 from provider.cli.summary import Row, Summary
 from provider.cli.text import MAX_LINE, code_block, code_span, cut
-from provider.planning.lines import WINDOW_WORDS
+from provider.planning.lines import UNKNOWN, WINDOW_WORDS
 from provider.planning.siblings import id_ranges
 
 # Room to spare under GitHub's 65,536, for the stack's title the workflow adds above it.
@@ -133,15 +133,18 @@ def _sections(rows: list[Row], windows: bool) -> list[_Section]:
         _Section(
             f"Drift: changed in Altcraft outside the campaigns file: {_count(drift)}",
             [DRIFT_NOTE, ""],
-            _table(calls_header, windows),
-            [(r.campaign_id, _cells([_name(r), _change(r), r.before, r.after], r, windows)) for r in drift],
+            _table([*calls_header, "Changed in Altcraft by"], windows),
+            [(r.campaign_id, _cells([_name(r), _change(r), r.before, r.after, _editor(r)], r, windows)) for r in drift],
         ),
         _Section(
             f"Drift kept: changed in Altcraft outside the campaigns file, left as it is: {_count(kept)}",
             [KEPT_NOTE, ""],
-            ["| Campaign | State in Altcraft | The file says |", "|---|---|---|"],
+            ["| Campaign | State in Altcraft | The file says | Changed in Altcraft by |", "|---|---|---|---|"],
             [
-                (r.campaign_id, f"| {_name(r)} | {r.before} | active: {str(r.before != 'active').lower()} |")
+                (
+                    r.campaign_id,
+                    f"| {_name(r)} | {r.before} | active: {str(r.before != 'active').lower()} | {_editor(r)} |",
+                )
                 for r in kept
             ],
         ),
@@ -251,6 +254,12 @@ def _table(headers: list[str], windows: bool) -> list[str]:
 def _cells(cells: list[str | None], row: Row, windows: bool) -> str:
     cells = [*cells, _window_text(row.schedule)] if windows else cells
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def _editor(row: Row) -> str:
+    """Who changed a drifted campaign in Altcraft, and when: `j.smith` at 2026-11-28T10:02:31Z."""
+    by = code_span(row.changed_by) if row.changed_by else UNKNOWN
+    return f"{by} at {row.changed_at or UNKNOWN}"
 
 
 def _change(row: Row) -> str:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from provider.cli.preview_output import GENERIC_FAILURE, STREAMING_ENV, PolicyViolation, PreviewOutput, Step
-from provider.planning.lines import Kept, PlannedChange, one_line, parse_clock_line
+from provider.planning.lines import Edit, Kept, PlannedChange, one_line, parse_clock_line
 from provider.planning.record import CAMPAIGN_TYPE, campaign_id_of, intent_of, number
 
 # The JSON output's version: bumped when a field changes meaning or goes; new fields keep it.
@@ -54,6 +54,10 @@ class Row:
     calls: list[str] = field(default_factory=list)  # the calls in order: activate, deactivate, completed
     stops_now: str | None = None  # a running campaign stopped now to wait for its window: when it starts
     no_call: str | None = None  # change none: why no call is needed (adopted as it is, released, ...)
+    # Drift: who last changed the campaign in Altcraft (its `updated_user`) and when (RFC 3339); None
+    # for other rows, and where Altcraft does not say.
+    changed_by: str | None = None
+    changed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,11 @@ def summarize(preview: PreviewOutput) -> Summary:
                 rows[change.campaign_id] = _row(change)
             elif kept is not None:  # drift, and no call: `drift: keep` leaves it
                 name, state = kept.name or None, kept.state
+                by, at = _edit(kept.edit)
                 rows[kept.campaign_id] = Row(
-                    kept.campaign_id, name, "none", state, state, "drift", no_call=NO_CALL["drift"]
-                )
+                    kept.campaign_id, name, "none", state, state, "drift", no_call=NO_CALL["drift"], changed_by=by,
+                    changed_at=at,
+                )  # fmt: skip
             elif parse_clock_line(line):
                 read_at = parse_clock_line(line)
             elif diagnostic.severity == "warning" and line.strip():
@@ -145,7 +151,13 @@ def _row(change: PlannedChange) -> Row:
         change.irreversible,
         list(change.methods),
         change.stops_now,
+        changed_by=_edit(change.edit)[0],
+        changed_at=_edit(change.edit)[1],
     )
+
+
+def _edit(edit: Edit | None) -> tuple[str | None, str | None]:
+    return (edit.by, edit.at_text) if edit is not None else (None, None)
 
 
 def _no_call_row(step: Step) -> Row | None:

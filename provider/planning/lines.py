@@ -6,7 +6,8 @@ One line per campaign `pulumi up` would change, with its cause, written by the p
     campaign 19 Cyber Monday: inactive -> waiting (change) [from 2026-11-30T00:00:00+03:00, until ...]
     campaign 21 Spring: active -> waiting (change, 2 calls): stops now, starts 2026-12-15T10:00:00+03:00 [from ...]
     campaign 30 Summer 2025: inactive -> completed (change, irreversible)
-    campaign 40 Flash sale: inactive, drift kept (the file says active: true)
+    campaign 23 Welcome series: active -> inactive (drift: changed in Altcraft by j.smith at 2026-11-28 10:02:31 UTC)
+    campaign 40 Flash sale: inactive, drift kept (the file says active: true; changed in Altcraft by unknown at unknown)
     windows read at 2026-11-27T09:00:00Z (Altcraft's clock)
 
 That text is the contract between the preview and `altcraft-campaigns summary`, which reads it
@@ -18,14 +19,44 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from provider.altcraft.model import STATES
 from provider.campaigns.schedule import KEYS as TIME_KEYS
 from provider.campaigns.schedule import Schedule, TimeError, format_time
 from provider.planning.reconcile import CAUSES, Cause
 
-# How a schedule reads in a line: "[from 2026-11-27T00:00:00+03:00, until ..., completes ...]".
+# Who changed a drifted campaign in Altcraft, and when: "changed in Altcraft by j.smith at 2026-11-28
+# 10:02:31 UTC", with UNKNOWN for what Altcraft did not say (its `updated_user`, `updatetime`).
+UNKNOWN = "unknown"
+_AT_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+_EDIT = rf"changed in Altcraft by (?P<by>.+?) at (?P<at>\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC|{UNKNOWN})"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Who last changed a campaign in Altcraft, and when, as Altcraft says (None: it does not say)."""
+
+    by: str | None = None
+    at: datetime | None = None
+
+    def text(self) -> str:
+        at = self.at.astimezone(UTC).strftime(_AT_FORMAT) if self.at is not None else UNKNOWN
+        return f"changed in Altcraft by {one_line(self.by) if self.by else UNKNOWN} at {at}"
+
+    @classmethod
+    def from_match(cls, by: str | None, at: str | None) -> Edit | None:
+        if by is None:
+            return None
+        moment = None if at in (None, UNKNOWN) else datetime.strptime(at, _AT_FORMAT).replace(tzinfo=UTC)
+        return cls(None if by == UNKNOWN else by, moment)
+
+    @property
+    def at_text(self) -> str | None:
+        """`at` in RFC 3339 (the summary's JSON), None when unknown."""
+        return format_time(self.at.astimezone(UTC)) if self.at is not None else None
+
+
 # How a schedule reads in a line: "[from 2026-11-27T00:00:00+03:00, until ..., completes ...]".
 WINDOW_WORDS = dict(zip(TIME_KEYS, ("from", "until", "completes"), strict=True))
 
@@ -41,6 +72,7 @@ class PlannedChange:
     cause: Cause
     calls: int = 1  # how many calls (an active campaign moved back to waiting takes two)
     schedule: Schedule = field(default_factory=Schedule)  # the entry's window and completion date
+    edit: Edit | None = None  # drift: who changed it in Altcraft, and when
 
     @property
     def change(self) -> str:
@@ -72,7 +104,8 @@ class PlannedChange:
         return None
 
     def line(self) -> str:
-        notes = [self.cause, *(["irreversible"] if self.irreversible else [])]
+        cause = f"{self.cause}: {self.edit.text()}" if self.edit is not None else self.cause
+        notes = [cause, *(["irreversible"] if self.irreversible else [])]
         notes += [f"{self.calls} calls"] if self.calls > 1 else []
         text = f"{who(self.campaign_id, self.name)}: {self.before} -> {self.after} ({', '.join(notes)})"
         if self.stops_now:
@@ -98,8 +131,8 @@ class PlannedChange:
         except TimeError:
             return None
         calls = int(match["calls"]) if match["calls"] else 1
-        name = match["name"] or ""
-        return cls(int(match["id"]), name, match["before"], match["after"], match["cause"], calls, schedule)  # type: ignore[arg-type]
+        name, edit = match["name"] or "", Edit.from_match(match["by"], match["at"])
+        return cls(int(match["id"]), name, match["before"], match["after"], match["cause"], calls, schedule, edit)  # type: ignore[arg-type]
 
 
 def who(campaign_id: int, name: str) -> str:
@@ -110,7 +143,7 @@ def who(campaign_id: int, name: str) -> str:
 _WHO = r"campaign (?P<id>\d+)(?: (?P<name>.*))?: "
 _STATE = "|".join(STATES)
 _LINE = re.compile(
-    rf"{_WHO}(?P<before>{_STATE}) -> (?P<after>{_STATE}) \((?P<cause>{'|'.join(CAUSES)})"
+    rf"{_WHO}(?P<before>{_STATE}) -> (?P<after>{_STATE}) \((?P<cause>{'|'.join(CAUSES)})(?:: {_EDIT})?"
     r"(?:, irreversible)?(?:, (?P<calls>\d+) calls)?\)(?:: stops now, starts \S+)?(?: \[(?P<dates>[^\[\]]+)\])?"
 )
 
@@ -123,22 +156,25 @@ class Kept:
     name: str  # the live name
     state: str  # live state, which stays
     wanted: bool  # what the file (unchanged since the last deploy) says
+    edit: Edit | None = None  # who changed it in Altcraft, and when
 
     def line(self) -> str:
         wanted = "true" if self.wanted else "false"
-        return f"{who(self.campaign_id, self.name)}: {self.state}, drift kept (the file says active: {wanted})"
+        edit = f"; {self.edit.text()}" if self.edit is not None else ""
+        return f"{who(self.campaign_id, self.name)}: {self.state}, drift kept (the file says active: {wanted}{edit})"
 
     @classmethod
     def parse(cls, text: str) -> Kept | None:
         match = _KEPT.fullmatch(text.strip())
         if match is None:
             return None
-        return cls(int(match["id"]), match["name"] or "", match["state"], match["wanted"] == "true")
+        edit = Edit.from_match(match["by"], match["at"])
+        return cls(int(match["id"]), match["name"] or "", match["state"], match["wanted"] == "true", edit)
 
 
 _KEPT = re.compile(
     rf"{_WHO}(?P<state>{_STATE}), drift kept "
-    r"\(the file says active: (?P<wanted>true|false)\)"
+    rf"\(the file says active: (?P<wanted>true|false)(?:; {_EDIT})?\)"
 )
 
 

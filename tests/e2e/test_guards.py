@@ -47,7 +47,7 @@ def test_drift_corrections_count_toward_the_limit(stack: Workspace, altcraft: Lo
         altcraft.admin.set_state(campaign_id, "inactive")  # six paused in the web UI
     result = stack.preview(check=False)
     assert result.returncode != 0 and "this run would send 6 calls" in result.stdout
-    assert "(drift)" in result.stdout
+    assert "(drift: changed in Altcraft by web.ui at " in result.stdout
 
 
 KEEP_FILE = """\
@@ -68,8 +68,10 @@ def test_drift_keep_respects_an_emergency_stop_until_the_file_changes(
     altcraft.admin.reset_calls()
 
     preview = stack.preview()
-    assert "campaign 21 Spring collection: inactive -> active (drift)" in preview.stdout, preview.stdout
-    assert "campaign 23 Welcome series: inactive, drift kept (the file says active: true)" in preview.stdout
+    drifted = "campaign 21 Spring collection: inactive -> active (drift: changed in Altcraft by web.ui at "
+    assert drifted in preview.stdout, preview.stdout
+    kept = "campaign 23 Welcome series: inactive, drift kept (the file says active: true; changed in Altcraft by web.ui at "
+    assert kept in preview.stdout
     preview_json = stack.run("preview", "--json").stdout
 
     def summary(*args: str) -> str:

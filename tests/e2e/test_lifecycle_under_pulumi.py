@@ -8,6 +8,7 @@ while this machine's agrees, so preview and up see the time the stand-in sees.
 from __future__ import annotations
 
 import json
+import re
 
 from tests.support.e2e import set_clocks
 from tests.support.stand_in import LocalAltcraft
@@ -63,10 +64,10 @@ def test_active_before_the_window_is_drift_put_back_to_waiting(stack: Workspace,
     stack.up()
     altcraft.admin.set_state(18, "active")  # started early in the web UI
     preview = stack.preview(check=False)
-    assert (
-        "campaign 18 Black Friday: active -> waiting (drift, 2 calls): stops now, starts 2026-11-27T00:00:00+03:00 "
-        f"{SCHEDULED}" in preview.stdout
-    )
+    # Started by web.ui on the stand-in's clock, a moment after 2026-11-26T09:00:00Z.
+    drift = r"\(drift: changed in Altcraft by web\.ui at 2026-11-26 09:0\d:\d\d UTC, 2 calls\)"
+    stops = re.escape(f": stops now, starts 2026-11-27T00:00:00+03:00 {SCHEDULED}")
+    assert re.search(f"campaign 18 Black Friday: active -> waiting {drift}{stops}", preview.stdout), preview.stdout
     altcraft.admin.reset_calls()
     stack.up()
     calls = altcraft.admin.calls()
@@ -97,6 +98,8 @@ def test_a_preview_days_later_says_what_up_would_do_then_with_the_window_drawn(
             "calls": ["activate"],
             "stops_now": None,
             "no_call": None,
+            "changed_by": None,
+            "changed_at": None,
         }
     ]
     markdown = summary(stack, preview_json)

@@ -6,6 +6,7 @@ Each test is one of the cases of the issue, with the real CLI against the local 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -94,15 +95,20 @@ def test_a_managed_campaign_renamed_in_the_web_ui_fails_every_run(stack: Workspa
 # 3. Drift is named as drift, apart from the pull request's own changes.
 
 
-def test_drift_is_named_as_drift_in_the_preview_and_the_summary(stack: Workspace, altcraft: LocalAltcraft) -> None:
+def test_drift_is_named_as_drift_with_its_author_in_the_preview_and_the_summary(
+    stack: Workspace, altcraft: LocalAltcraft
+) -> None:
     stack.write("campaigns.yaml", MANAGED)
     stack.up()
-    altcraft.admin.set_state(23, "active")  # someone switched it on in the web UI
+    altcraft.admin.set_state(23, "active", user="j.smith")  # j.smith switched it on in the web UI
+    changed = datetime.fromisoformat(altcraft.admin.campaigns()[23]["updatetime"].replace("Z", "+00:00"))
+    at = changed.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     stack.write("campaigns.yaml", MANAGED.replace("id: 18, name: Black Friday, active: false", "id: 18, active: true"))
 
     preview = stack.preview()
     assert "campaign 18 Black Friday: inactive -> active (change)" in preview.stdout, preview.stdout
-    assert "campaign 23 Welcome series: active -> inactive (drift)" in preview.stdout
+    drift = f"campaign 23 Welcome series: active -> inactive (drift: changed in Altcraft by j.smith at {at})"
+    assert drift in preview.stdout, preview.stdout
 
     preview_json = stack.run("preview", "--json").stdout
     rows = {row["campaign_id"]: row for row in json.loads(summary(stack, preview_json, "--format", "json"))["rows"]}
@@ -118,16 +124,22 @@ def test_drift_is_named_as_drift_in_the_preview_and_the_summary(stack: Workspace
         "calls": ["activate"],
         "stops_now": None,
         "no_call": None,
+        "changed_by": None,
+        "changed_at": None,
     }
     assert rows[23]["cause"] == "drift" and rows[23]["change"] == "deactivate"
-    own, drift = summary(stack, preview_json).split("#### Drift")
+    assert (rows[23]["changed_by"], rows[23]["changed_at"]) == (
+        "j.smith",
+        changed.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    own, drift_section = summary(stack, preview_json).split("#### Drift")
     assert "| 18 `Black Friday` | activate |" in own and "Welcome series" not in own
-    assert "| 23 `Welcome series` | deactivate | active | inactive |" in drift
+    assert "| 23 `Welcome series` | deactivate | active | inactive | `j.smith` at " in drift_section
     assert altcraft.admin.write_calls() == 0
 
     # A refresh that records the drift in the state does not turn it into the file's change.
     stack.run("refresh", "--yes")
-    assert "campaign 23 Welcome series: active -> inactive (drift)" in stack.preview().stdout
+    assert drift in stack.preview().stdout
 
 
 # 4. The deploy does what was approved, and no more.

@@ -128,6 +128,32 @@ def test_web_ui_changes_are_not_api_calls(altcraft: LocalAltcraft) -> None:
     assert altcraft.admin.calls() == {}
 
 
+def test_every_change_records_who_made_it_and_when_on_the_stand_in_clock(altcraft: LocalAltcraft) -> None:
+    """Altcraft's `updated_user` and `updatetime`: the token's user, an admin call's user, or the default."""
+    from provider.altcraft.client import AltcraftClient
+
+    altcraft.admin.set_clock("2026-11-28T13:02:31+03:00")
+    altcraft.admin.issue_token("tok-ci-bot", user="ci.bot")
+    AltcraftClient(altcraft.url, "tok-ci-bot").deactivate(19)
+    altcraft.admin.set_state(18, "active", user="j.smith")
+    altcraft.admin.set_state(21, "inactive")
+    AltcraftClient(altcraft.url, TOKEN).activate(23)
+    campaigns = altcraft.admin.campaigns()
+    edits = {i: (campaigns[i]["updated_user"], campaigns[i]["updatetime"][:16]) for i in (18, 19, 21, 23)}
+    assert edits == {
+        19: ("ci.bot", "2026-11-28T10:02"),
+        18: ("j.smith", "2026-11-28T10:02"),
+        21: ("web.ui", "2026-11-28T10:02"),
+        23: ("api.user", "2026-11-28T10:02"),
+    }
+    # The client reads both, from `get` and from the listing alike.
+    live = AltcraftClient(altcraft.url, TOKEN).get(18)
+    assert live.changed_by == "j.smith" and live.changed_at is not None
+    assert live.changed_at.isoformat(timespec="minutes") == "2026-11-28T10:02+00:00"
+    listed = {c.id: c for c in AltcraftClient(altcraft.url, TOKEN).list_all()}
+    assert (listed[18].changed_by, listed[18].changed_at) == (live.changed_by, live.changed_at)
+
+
 # -- dates and the clock ------------------------------------------------------------------
 
 

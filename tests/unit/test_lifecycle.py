@@ -252,6 +252,6 @@ def test_two_calls_count_twice_toward_the_limit() -> None:
     )
     assert found.calls == 2
     assert found.changes[0].line() == (
-        "campaign 18 BF: active -> waiting (drift, 2 calls): stops now, starts 2026-11-27T00:00:00+03:00 "
+        "campaign 18 BF: active -> waiting (drift: changed in Altcraft by unknown at unknown, 2 calls): stops now, starts 2026-11-27T00:00:00+03:00 "
         "[from 2026-11-27T00:00:00+03:00]"
     )

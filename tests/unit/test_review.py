@@ -1,5 +1,6 @@
 """The whole-file review: problems with their lines, the calls `pulumi up` would send, and why."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -68,7 +69,7 @@ def test_every_call_with_its_cause_sorted_by_id() -> None:
         "campaign 18 Black Friday: inactive -> active (change)",
         "campaign 19 Cyber Monday: active -> inactive (remove)",
         "campaign 22 Seasonal sale: waiting -> active (adopt)",
-        "campaign 23 Welcome series: active -> inactive (drift)",
+        "campaign 23 Welcome series: active -> inactive (drift: changed in Altcraft by unknown at unknown)",
     ]
 
 
@@ -179,3 +180,26 @@ def test_the_environment_overrides_the_limit_for_one_run() -> None:
     )
     with pytest.raises(SettingsError, match="ALTCRAFT_MAX_CHANGES must be a whole number of calls >= 0"):
         max_changes(lambda _k: None, {"ALTCRAFT_MAX_CHANGES": "lots"})
+
+
+def test_drift_names_who_changed_the_campaign_in_altcraft_and_when() -> None:
+    """From the listing's `updated_user` and `updatetime`; the summary reads both back from the line."""
+    from provider.cli.preview_output import read_preview
+    from provider.cli.summary import summarize
+
+    edited = datetime(2026, 11, 28, 10, 2, 31, 412000, tzinfo=UTC)
+    live = {23: LiveCampaign(23, "Welcome series", "active", changed_by="j.smith", changed_at=edited)}
+    deployed = {23: Deployed(23, Intent(False))}
+    [spec] = parse_campaigns(b"campaigns:\n  - {id: 23, active: false}\n", "c.yaml")
+    found = review_at([spec], live.__getitem__, deployed, lambda: NOW)
+    [line] = [change.line() for change in found.changes]
+    assert (
+        line
+        == "campaign 23 Welcome series: active -> inactive (drift: changed in Altcraft by j.smith at 2026-11-28 10:02:31 UTC)"
+    )
+    [row] = summarize(read_preview(json.dumps({"diagnostics": [{"message": line, "severity": "info"}]}))).rows
+    assert (row.changed_by, row.changed_at) == ("j.smith", "2026-11-28T10:02:31Z")
+    # A change the file made is no drift: nobody is named.
+    [spec] = parse_campaigns(b"campaigns:\n  - {id: 23, active: true}\n", "c.yaml")
+    live[23] = LiveCampaign(23, "Welcome series", "inactive", changed_by="j.smith", changed_at=edited)
+    assert review_at([spec], live.__getitem__, deployed, lambda: NOW).changes[0].line().endswith("(change)")

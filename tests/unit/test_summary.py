@@ -70,6 +70,8 @@ def test_json_is_one_versioned_object_with_status_errors_and_rows() -> None:
         "calls": ["activate"],
         "stops_now": None,
         "no_call": None,
+        "changed_by": None,
+        "changed_at": None,
     }
     assert {row["campaign_id"]: row["cause"] for row in rows} == {
         18: "change",

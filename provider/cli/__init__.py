@@ -3,6 +3,7 @@
   check    validate a campaigns file without Altcraft (no URL, no token, no network)
   export   write a campaigns file for the campaigns that exist in Altcraft now (onboarding)
   summary  turn `pulumi preview --json` into the pull-request comment (or JSON for bots)
+  adopt-drift  make the campaigns file say what Altcraft has now for every drifted campaign
 
 Thin over the provider's own modules: `check` runs the program's loader, `export` the provider's
 client, `summary` reads the lines the program's review writes. This module parses the arguments;
@@ -18,7 +19,7 @@ from importlib import metadata
 from provider import settings
 from provider.altcraft.model import STATES
 from provider.cli import comment, export
-from provider.cli.commands import run_check, run_export, run_summary
+from provider.cli.commands import run_adopt_drift, run_check, run_export, run_summary
 from provider.cli.preview_output import STREAMING_ENV
 from provider.errors import UserFacingError
 from provider.settings import DEFAULT_CAMPAIGNS_FILE
@@ -62,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
         "--project", default=".", metavar="DIR", help="the campaigns project (with Pulumi.yaml); default: here"
     )
     in_project.add_argument("--stack", metavar="NAME", help="the stack to read; default: the selected one")
-    commands = top.add_subparsers(dest="command", required=True, metavar="{check,export,summary}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="{check,export,summary,adopt-drift}")
 
     checking = commands.add_parser(
         "check", parents=[in_project], help="validate a campaigns file without Altcraft", epilog=settings_help(),
@@ -104,6 +105,18 @@ def parser() -> argparse.ArgumentParser:
         help="where a reader finds rows the comment has no room for, e.g. the CI run's artifacts URL",
     )  # fmt: skip
     summarizing.set_defaults(run=run_summary)
+
+    adopting = commands.add_parser(
+        "adopt-drift", parents=[in_project], help="make the campaigns file say what Altcraft has now (drift)",
+        description="From `pulumi preview --json` (a file, or standard input): edit only the drifted entries of the "
+        "stack's campaigns file so they say what Altcraft has now (comments and layout kept), and print a "
+        "pull-request body naming who changed each campaign in Altcraft and when. Merge that pull request to keep "
+        "the changes; close it and the next `pulumi up` puts them back.",
+    )  # fmt: skip
+    adopting.add_argument("preview", nargs="?", default="-", help="preview JSON file (default: standard input)")
+    adopting.add_argument("--file", metavar="FILE", help="the campaigns file (default: the stack's)")
+    adopting.add_argument("--output", metavar="FILE", help="where to write the edited file (default: over --file)")
+    adopting.set_defaults(run=run_adopt_drift)
     return top
 
 

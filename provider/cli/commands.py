@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from provider.altcraft.model import STATES
-from provider.cli import comment, export, summary
+from provider.cli import adopt, comment, export, summary
 from provider.cli.check import check
 from provider.cli.files import write_atomically
 from provider.cli.preview_output import read_preview
@@ -48,15 +48,7 @@ def run_export(args: argparse.Namespace) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> None:
-    try:
-        raw = Path(args.preview).read_text() if args.preview != "-" else sys.stdin.read()
-        summarized = summary.summarize(read_preview(raw))
-    except OSError as error:
-        unreadable(f"{args.preview}: cannot read it ({error.strerror})")
-    except UnicodeDecodeError:
-        unreadable(f"{args.preview}: not UTF-8 text; pass the output of `pulumi preview --json`")
-    except UserFacingError as error:
-        unreadable(str(error))
+    summarized = _read_summary(args.preview)
     json_wanted = args.format == "json"
     sys.stdout.write(summary.to_json(summarized) if json_wanted else comment.to_markdown(summarized, args.full_list))
     if summarized.failed:
@@ -67,3 +59,43 @@ def unreadable(message: str) -> NoReturn:
     """2, not 1: nothing was written, so the caller shows the preview's own log instead."""
     print(f"error: {message}", file=sys.stderr)
     sys.exit(SUMMARY_UNREADABLE)
+
+
+def run_adopt_drift(args: argparse.Namespace) -> None:
+    """The campaigns file made to say what Altcraft has now, for every drifted entry; the pull
+    request's body on standard output."""
+    summarized = _read_summary(args.preview)
+    adoptions = adopt.drifted(summarized)
+    project = None if args.file else Project.at(args.project, args.stack)
+    stack = args.stack or (project.stack_name() if project else None)
+    if args.file:
+        path = Path(args.file)
+    else:
+        assert project is not None
+        config = project.configuration(stack, secrets=False) if stack else {}
+        path, _chosen_by = project.campaigns_file(config)
+    if not adoptions:
+        print("nothing drifted: the campaigns file is left as it is", file=sys.stderr)
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserFacingError(f"{path}: cannot read it ({error.strerror})") from None
+    output = Path(args.output) if args.output else path
+    write_atomically(output, adopt.adopt(text, str(path), adoptions))
+    kept = sum(1 for a in adoptions if a.value is not None)
+    print(f"wrote {output}: {kept} of {len(adoptions)} drifted campaign(s) now as Altcraft has them", file=sys.stderr)
+    sys.stdout.write(adopt.pull_request_body(adoptions, path.name, stack))
+
+
+def _read_summary(preview: str) -> summary.Summary:
+    """A preview's summary, or exit 2 naming why the input cannot be read (nothing is written)."""
+    try:
+        raw = Path(preview).read_text() if preview != "-" else sys.stdin.read()
+        return summary.summarize(read_preview(raw))
+    except OSError as error:
+        unreadable(f"{preview}: cannot read it ({error.strerror})")
+    except UnicodeDecodeError:
+        unreadable(f"{preview}: not UTF-8 text; pass the output of `pulumi preview --json`")
+    except UserFacingError as error:
+        unreadable(str(error))

@@ -34,6 +34,18 @@ def test_the_drift_watch_previews_and_never_applies() -> None:
     assert "steps.watch.outputs.status == '7'" in str(flow["jobs"]["watch"]["steps"])
 
 
+def test_the_drift_watch_proposes_keeping_the_drift_as_one_pull_request_per_stack() -> None:
+    flow = workflow("campaigns-drift.yml")
+    steps = flow["jobs"]["watch"]["steps"]
+    keep = next(step for step in steps if "adopt-drift" in step.get("run", ""))
+    assert keep["if"] == "steps.watch.outputs.status == '7'"
+    assert '--stack "$STACK" preview.json > pr.md' in keep["run"]
+    assert 'gh pr edit "$number" --body-file pr.md' in keep["run"] and "gh pr create" in keep["run"]
+    assert flow["jobs"]["watch"]["env"]["BRANCH"] == "altcraft-drift/${{ matrix.stack }}"
+    assert flow["permissions"] == {"contents": "write", "issues": "write", "pull-requests": "write"}
+    assert "gh pr close" in scripts(flow["jobs"]["watch"])
+
+
 def test_the_pull_request_preview_comments_the_summary() -> None:
     run = scripts(workflow("campaigns-preview.yml")["jobs"]["preview"])
     assert "pulumi preview" in run and "python -m provider.cli summary" in run and "provider check" not in run

@@ -4,6 +4,7 @@
   export   write a campaigns file for the campaigns that exist in Altcraft now (onboarding)
   summary  turn `pulumi preview --json` into the pull-request comment (or JSON for bots)
   adopt-drift  make the campaigns file say what Altcraft has now for every drifted campaign
+  history  who changed each campaign, when and why: its deploys, with their commits and CI runs
 
 Thin over the provider's own modules: `check` runs the program's loader, `export` the provider's
 client, `summary` reads the lines the program's review writes. This module parses the arguments;
@@ -19,7 +20,7 @@ from importlib import metadata
 from provider import settings
 from provider.altcraft.model import STATES
 from provider.cli import comment, export
-from provider.cli.commands import run_adopt_drift, run_check, run_export, run_summary
+from provider.cli.commands import run_adopt_drift, run_check, run_export, run_history, run_summary
 from provider.cli.preview_output import STREAMING_ENV
 from provider.errors import UserFacingError
 from provider.settings import DEFAULT_CAMPAIGNS_FILE
@@ -63,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
         "--project", default=".", metavar="DIR", help="the campaigns project (with Pulumi.yaml); default: here"
     )
     in_project.add_argument("--stack", metavar="NAME", help="the stack to read; default: the selected one")
-    commands = top.add_subparsers(dest="command", required=True, metavar="{check,export,summary,adopt-drift}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="{check,export,summary,adopt-drift,history}")
 
     checking = commands.add_parser(
         "check", parents=[in_project], help="validate a campaigns file without Altcraft", epilog=settings_help(),
@@ -117,6 +118,16 @@ def parser() -> argparse.ArgumentParser:
     adopting.add_argument("--file", metavar="FILE", help="the campaigns file (default: the stack's)")
     adopting.add_argument("--output", metavar="FILE", help="where to write the edited file (default: over --file)")
     adopting.set_defaults(run=run_adopt_drift)
+
+    showing = commands.add_parser(
+        "history", parents=[in_project], help="who changed each campaign, when and why",
+        description="Each campaign's deploys that sent calls, newest first: when, the calls, the cause (adopt, "
+        "change, drift: with who had changed it in Altcraft), and the Pulumi update with its commit, author, pull "
+        "request and CI run (from `pulumi stack history`). Reads the stack's state and history; calls no one.",
+    )  # fmt: skip
+    showing.add_argument("ids", nargs="*", metavar="ID", help="campaign ids (default: every campaign with a call)")
+    showing.add_argument("--format", choices=("text", "json"), default="text")
+    showing.set_defaults(run=run_history)
     return top
 
 

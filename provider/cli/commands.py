@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from provider.altcraft.model import STATES
-from provider.cli import adopt, comment, export, summary
+from provider.cli import adopt, comment, export, history, summary
 from provider.cli.check import check
 from provider.cli.files import write_atomically
 from provider.cli.preview_output import read_preview
@@ -99,3 +99,24 @@ def _read_summary(preview: str) -> summary.Summary:
         unreadable(f"{preview}: not UTF-8 text; pass the output of `pulumi preview --json`")
     except UserFacingError as error:
         unreadable(str(error))
+
+
+def run_history(args: argparse.Namespace) -> None:
+    """Each campaign's deploys, newest first, with the update, commit and run they belong to."""
+    project = Project.at(args.project, args.stack)
+    stack = project.stack_name()
+    if stack is None:
+        raise UserFacingError(f"no stack selected in {project.directory}: pass --stack NAME")
+    ids = set()
+    for raw in args.ids:
+        if not raw.isdigit() or int(raw) < 1:
+            raise UserFacingError(f"{raw!r} is not a campaign id (a whole number >= 1)")
+        ids.add(int(raw))
+    state = project.read_json(["stack", "export", "--stack", stack], f"stack {stack}'s state")
+    deployment = state.get("deployment") if isinstance(state, dict) else None
+    resources = (deployment or {}).get("resources") or []
+    updates = history.updates_of(
+        project.read_json(["stack", "history", "--json", "--stack", stack], f"stack {stack}'s history")
+    )
+    found = history.histories(resources, updates, ids)
+    sys.stdout.write(history.to_json(found) if args.format == "json" else history.to_text(found))

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -65,19 +66,23 @@ class Project:
         One `pulumi config` call for every setting, instead of one `pulumi config get` per key.
         """
         args = ["config", "--json", "--stack", stack] + (["--show-secrets"] if secrets else [])
-        result = self._pulumi(*args)
-        if result is None:
-            raise UserFacingError(f"cannot run pulumi to read stack {stack}'s config: is the Pulumi CLI installed?")
-        if result.returncode != 0:
-            said = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
-            raise UserFacingError(f"cannot read stack {stack}'s config in {self.directory}: {said}")
-        try:
-            config = json.loads(result.stdout)
-        except ValueError:
-            raise UserFacingError(f"`pulumi config --json` for stack {stack} did not print JSON") from None
+        config = self.read_json(args, f"stack {stack}'s config")
         if not isinstance(config, dict):
             return {}
         return {key: entry for key, entry in config.items() if isinstance(entry, dict)}
+
+    def read_json(self, args: list[str], what: str) -> Any:
+        """What `pulumi ARGS` prints as JSON; a UserFacingError naming `what` when it cannot."""
+        result = self._pulumi(*args)
+        if result is None:
+            raise UserFacingError(f"cannot run pulumi to read {what}: is the Pulumi CLI installed?")
+        if result.returncode != 0:
+            said = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+            raise UserFacingError(f"cannot read {what} in {self.directory}: {said}")
+        try:
+            return json.loads(result.stdout or "null")
+        except ValueError:
+            raise UserFacingError(f"`pulumi {' '.join(args)}` did not print JSON") from None
 
     def campaigns_file(self, config: dict[str, dict[str, object]]) -> tuple[Path, str]:
         """The stack's campaigns file (relative paths from the project) and what chose it."""

@@ -27,6 +27,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from provider.altcraft import clock
 from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign, WriteRequest, write_request
@@ -44,7 +45,7 @@ from provider.errors import (
     TransportError,
     UserFacingError,
 )
-from provider.planning.reconcile import Desired, Intent, Steps, describe, plan, plan_removal, satisfies
+from provider.planning.reconcile import Desired, Intent, Steps, cause_of, describe, plan, plan_removal, satisfies
 from provider.planning.record import (
     MODULE,
     OBSERVED_KEY,
@@ -56,11 +57,14 @@ from provider.planning.record import (
     input_problems,
     inputs_of,
     intent_of,
+    ledger_entry,
+    ledger_of,
     number,
     outputs_of,
     resource_name,
     stored_schedule,
     with_default,
+    with_ledger,
 )
 from provider.planning.write_budget import WriteBudget
 from provider.settings import MAX_CHANGES, Settings, max_changes
@@ -147,8 +151,9 @@ class CampaignProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
         desired = desired_of(props)
-        live = self._converge(desired, self._live(desired.campaign_id, adopting=True), deployed=None)
-        return CreateResult(id_=str(desired.campaign_id), outs=outputs_of(desired, live))
+        live, entry = self._converge(desired, self._live(desired.campaign_id, adopting=True), deployed=None)
+        outs = with_ledger(outputs_of(desired, live), [entry] if entry else [])
+        return CreateResult(id_=str(desired.campaign_id), outs=outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
@@ -163,7 +168,7 @@ class CampaignProvider(ResourceProvider):
         # outputs keep what the file asked for at the last deploy, which tells drift from change.
         as_live = desired_of({**props, "campaign_id": live.id, "active": live.active})
         outs = {**outputs_of(as_live, live), "desired_active": desired_active_of(props)}
-        return ReadResult(id_=id_, outs=outs, inputs=inputs_of(as_live))
+        return ReadResult(id_=id_, outs=with_ledger(outs, ledger_of(props)), inputs=inputs_of(as_live))
 
     def _read_failure(self, campaign_id: int, props: dict[str, Any], error: UserFacingError) -> UserFacingError:
         if isinstance(error, NotFound):
@@ -177,8 +182,10 @@ class CampaignProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = desired_of(news)
-        live = self._converge(desired, self._live(desired.campaign_id, adopting=False), intent_of(olds))
-        return UpdateResult(outs=outputs_of(desired, live))
+        live, entry = self._converge(desired, self._live(desired.campaign_id, adopting=False), intent_of(olds))
+        return UpdateResult(
+            outs=with_ledger(outputs_of(desired, live), [*([entry] if entry else []), *ledger_of(olds)])
+        )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         on_remove = props.get("on_remove") or DEFAULT_ON_REMOVE
@@ -201,9 +208,18 @@ class CampaignProvider(ResourceProvider):
             hint = "check the id in the campaigns file" if adopting else "it was removed from Altcraft"
             raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
 
-    def _converge(self, desired: Desired, live: LiveCampaign, deployed: Intent | None) -> LiveCampaign:
+    def _converge(
+        self, desired: Desired, live: LiveCampaign, deployed: Intent | None
+    ) -> tuple[LiveCampaign, dict[str, Any] | None]:
+        """The campaign after the calls its plan needs, and the ledger entry for them (None: no call)."""
         steps = plan(desired, live, deployed)
-        return live if steps is None else self._apply(steps, live)
+        if steps is None:
+            return live, None
+        sent_at = clock.machine_now()
+        after = self._apply(steps, live)
+        cause = cause_of(desired.intent, deployed)
+        sent = [call.method for call in steps.calls]
+        return after, ledger_entry(sent_at, sent, cause, live.state, after.state, live if cause == "drift" else None)
 
     def _apply(self, steps: Steps, live: LiveCampaign) -> LiveCampaign:
         client = self.client()

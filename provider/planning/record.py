@@ -26,18 +26,21 @@ Outputs: the inputs, with `active` replaced by the live state's "is active", plu
     state                  the live state after the last deploy or refresh
     name                   the live name
     desired_active         what the file asked for at the last deploy (tells drift from a change)
+    changes                the ledger: one entry per deploy that sent calls for this campaign, newest
+                           first, at most LEDGER_SIZE (`ledger_entry`); absent until the first call
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from provider.altcraft.model import LiveCampaign
 from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE, DRIFT_CHOICES, ON_REMOVE_CHOICES
 from provider.campaigns.schedule import KEYS as TIME_KEYS
-from provider.campaigns.schedule import TARGETS, Schedule, TimeError, timeless_target
+from provider.campaigns.schedule import TARGETS, Schedule, TimeError, format_time, timeless_target
 from provider.planning.reconcile import Desired, Intent
 
 # The resource type: module and name as the dynamic Resource class declares them, and the token
@@ -61,6 +64,10 @@ UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed", "s
 OBSERVED_KEY = "observed_state"
 # Output keys that exist as attributes of the resource object (declared before they are known).
 OUTPUT_ATTRIBUTES = ("state", "name")
+# The ledger (`altcraft-campaigns history`): the last deploys that sent calls for the campaign. Only
+# a campaign that was changed carries it, so an account adopted as it is costs no byte more; which
+# update each entry belongs to (its number, commit, author, CI run) is in Pulumi's update history.
+LEDGER_KEY, LEDGER_SIZE = "changes", 10
 
 
 def resource_name(campaign_id: int) -> str:
@@ -159,6 +166,30 @@ def outputs_of(desired: Desired, live: LiveCampaign) -> dict[str, Any]:
     """The resource's outputs: `active` is the live state; `desired_active` what the file asked for."""
     outs = {**inputs_of(desired), "active": live.active, "state": live.state, "name": live.name}
     return {**outs, "desired_active": desired.active}
+
+
+def ledger_entry(
+    at: datetime, sent: list[str], cause: str, before: str, after: str, edit: LiveCampaign | None = None
+) -> dict[str, Any]:
+    """One deploy's record for a campaign: when (this machine's clock, UTC), the calls in order, why,
+    the state before and after; for drift, who had changed it in Altcraft and when."""
+    entry: dict[str, Any] = {"at": format_time(at.astimezone(UTC).replace(microsecond=0)), "sent": sent}
+    entry.update({"cause": cause, "before": before, "after": after})
+    if edit is not None and edit.changed_by:
+        entry["altcraft_by"] = edit.changed_by
+    if edit is not None and edit.changed_at is not None:
+        entry["altcraft_at"] = format_time(edit.changed_at.astimezone(UTC).replace(microsecond=0))
+    return entry
+
+
+def ledger_of(props: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ledger a record holds (entries that are not objects, from a hand-edited state, dropped)."""
+    entries = props.get(LEDGER_KEY)
+    return [entry for entry in entries if isinstance(entry, Mapping)] if isinstance(entries, list) else []
+
+
+def with_ledger(outputs: dict[str, Any], ledger: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**outputs, LEDGER_KEY: ledger[:LEDGER_SIZE]} if ledger else outputs
 
 
 def intent_of(outputs: Mapping[str, Any]) -> Intent:

@@ -4,6 +4,8 @@ the drifted entries, names who changed them, and the deploy of its result sends 
 from __future__ import annotations
 
 import difflib
+import json
+import subprocess
 
 from tests.support.e2e import helper
 from tests.support.stand_in import LocalAltcraft
@@ -63,3 +65,61 @@ def test_adopt_drift_edits_only_the_drifted_entries_and_the_deploy_then_sends_no
     assert altcraft.admin.write_calls() == 0  # the file now says what Altcraft has
     assert altcraft.admin.states()[18] == "active" and altcraft.admin.states()[21] == "inactive"
     stack.preview("--expect-no-changes")
+
+
+def test_history_names_each_deploy_its_update_commit_and_run_and_drift_its_author(
+    stack: Workspace, altcraft: LocalAltcraft
+) -> None:
+    project = stack.project_dir
+
+    def commit(message: str, author: str) -> str:
+        git = ["git", "-c", f"user.name={author}", "-c", f"user.email={author.split()[0].lower()}@example.com"]
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+        subprocess.run([*git, "commit", "-qm", message], cwd=project, check=True)
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=project, check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    def ci(run_id: str) -> dict[str, str]:
+        """What GitHub Actions sets for a run; Pulumi records it with the update."""
+        github = {"GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": run_id}
+        return {**stack.env, **github, "GITHUB_REPOSITORY": "acme/campaigns", "GITHUB_SHA": "0" * 40}
+
+    stack.write("campaigns.yaml", "campaigns:\n  - {id: 18, name: Black Friday, active: true}\n")
+    first = commit("Launch Black Friday", "Ann Author")
+    stack.run("up", "--yes", "--skip-preview", env=ci("101"))
+    altcraft.admin.set_state(18, "inactive", user="j.smith")  # stopped in the web UI
+    stack.write(
+        "campaigns.yaml",
+        "campaigns:\n  - {id: 18, name: Black Friday, active: true}\n  - {id: 23, name: Welcome series, active: true}\n",
+    )
+    second = commit("Welcome series on", "Bob Builder")
+    stack.run("up", "--yes", "--skip-preview", env=ci("102"))
+
+    env = {k: v for k, v in stack.env.items() if not k.startswith("ALTCRAFT_")}
+    shown = helper("history", "--stack", "test", "--format", "json", env=env, cwd=project)
+    assert shown.returncode == 0, shown.stderr
+    campaigns = {c["campaign_id"]: c for c in json.loads(shown.stdout)["campaigns"]}
+    assert sorted(campaigns) == [18, 23]
+    drift, adopt = campaigns[18]["events"]  # newest first
+    assert (drift["cause"], drift["sent"], drift["before"], drift["after"]) == (
+        "drift",
+        ["activate"],
+        "inactive",
+        "active",
+    )
+    assert drift["altcraft_by"] == "j.smith" and drift["altcraft_at"].endswith("Z")
+    assert (drift["update"], drift["commit"], drift["author"]) == (2, second, "Bob Builder")
+    assert drift["run_url"] == "https://github.com/acme/campaigns/actions/runs/102"
+    assert (adopt["cause"], adopt["update"], adopt["commit"], adopt["author"]) == ("adopt", 1, first, "Ann Author")
+    [change] = campaigns[23]["events"]
+    assert (change["cause"], change["update"], change["commit"]) == ("adopt", 2, second)  # a new entry
+
+    text = helper("history", "18", "--stack", "test", env=env, cwd=project)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0] == "campaign 18 Black Friday" and len(lines) == 3
+    assert "activate  inactive -> active  (drift: changed in Altcraft by j.smith at " in lines[1]
+    assert f"update 2, commit {second[:12]}, by Bob Builder" in lines[1]
+    assert f"(adopt)  update 1, commit {first[:12]}, by Ann Author" in lines[2]

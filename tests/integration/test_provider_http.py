@@ -31,6 +31,7 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
     provider = configured(altcraft.url)
     result = provider.create(props(18, True, expected_name="Black Friday"))
     assert result.id == "18"
+    [entry] = result.outs.pop("changes")  # the ledger: this deploy's one call
     assert result.outs == {  # on_remove: retain is the default and left out
         "campaign_id": 18,
         "active": True,
@@ -39,10 +40,12 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
         "name": "Black Friday",
         "desired_active": True,
     }
+    assert entry.pop("at").endswith("Z")
+    assert entry == {"sent": ["activate"], "cause": "adopt", "before": "inactive", "after": "active"}
     assert altcraft.admin.calls() == {"list": 2, "activate": 1, "get_status": 1}
     altcraft.admin.reset_calls()
-    provider.create(props(21, True))  # already active: adopt only, from the same listing
-    assert altcraft.admin.calls() == {}
+    adopted = provider.create(props(21, True))  # already active: adopt only, from the same listing
+    assert altcraft.admin.calls() == {} and "changes" not in adopted.outs  # no call, no ledger entry
 
 
 @pytest.mark.parametrize(
@@ -171,3 +174,28 @@ def test_update_schedules_the_window_and_accepts_waiting(altcraft: LocalAltcraft
         "activate_at": "2026-11-26T21:00:00+00:00",
         "deactivate_at": "2026-11-30T21:00:00+00:00",
     }
+
+
+def test_each_deploy_that_sends_calls_leaves_a_ledger_entry_and_a_refresh_keeps_them(altcraft: LocalAltcraft) -> None:
+    """Newest first, at most LEDGER_SIZE; drift names who had changed the campaign in Altcraft."""
+    from provider.planning.record import LEDGER_SIZE
+
+    provider = configured(altcraft.url)
+    outs = provider.create(props(18, False)).outs  # already inactive: adopted, no call
+    for _ in range(LEDGER_SIZE + 1):  # someone keeps switching it on; every deploy puts it back
+        altcraft.admin.set_state(18, "active", user="j.smith")
+        outs = provider.update("18", outs, props(18, False)).outs
+        provider = configured(altcraft.url)  # a new deploy: a new provider process, a fresh listing
+    ledger = outs["changes"]
+    assert len(ledger) == LEDGER_SIZE
+    newest = ledger[0]
+    assert (newest["sent"], newest["cause"], newest["before"], newest["after"]) == (
+        ["deactivate"],
+        "drift",
+        "active",
+        "inactive",
+    )
+    assert newest["altcraft_by"] == "j.smith" and newest["altcraft_at"].endswith("Z")
+    assert [entry["at"] for entry in ledger] == sorted((entry["at"] for entry in ledger), reverse=True)
+    refreshed = configured(altcraft.url).read("18", outs)
+    assert refreshed.outs["changes"] == ledger

@@ -1,0 +1,177 @@
+"""`history`: who changed a campaign, when and why, from the stack's ledger and Pulumi's update history.
+
+Two records, joined by time, both kept by every Pulumi backend:
+
+- the **ledger** on each campaign's resource (`provider.planning.record`, `changes`): one entry per
+  deploy that sent calls for it, newest first: when, the calls, the cause (adopt, change, drift),
+  the state before and after, and for drift who had changed it in Altcraft and when;
+- **Pulumi's update history** (`pulumi stack history --json`): each update's number, start and end,
+  message, and the git and CI metadata the CLI collects (commit, author, branch, CI run, pull
+  request).
+
+An entry belongs to the update that was running when it was written. No call to Altcraft.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from provider.planning.record import CAMPAIGN_TYPE, ledger_of, number
+
+# The update history gives whole seconds: an entry written in the update's last second is still its own.
+_SLACK = timedelta(seconds=1)
+# The JSON output's version: bumped when a field changes meaning or goes; new fields keep it.
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Update:
+    """One `pulumi up` as Pulumi's update history records it."""
+
+    number: int  # Pulumi's update version; counted from the oldest where the backend gives none
+    start: datetime
+    end: datetime
+    message: str | None
+    commit: str | None  # git.head
+    author: str | None  # git.author
+    pull_request: str | None  # ci.pr.number
+    run_url: str | None  # ci.build.url
+
+
+@dataclass(frozen=True)
+class Event:
+    """One deploy's calls for one campaign; the JSON output's `events` are these fields."""
+
+    at: str  # RFC 3339, UTC
+    sent: list[str]
+    cause: str  # adopt, change, drift
+    before: str | None
+    after: str | None
+    altcraft_by: str | None  # drift: who had changed the campaign in Altcraft
+    altcraft_at: str | None
+    update: int | None  # the Pulumi update it belongs to; None when the history has no such update
+    commit: str | None
+    author: str | None
+    pull_request: str | None
+    run_url: str | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class CampaignHistory:
+    campaign_id: int
+    name: str | None
+    events: list[Event]  # newest first
+
+
+def updates_of(history: Any) -> list[Update]:
+    """`pulumi stack history --json` as updates; entries that are not updates are skipped."""
+    entries = [entry for entry in history if isinstance(entry, Mapping)] if isinstance(history, list) else []
+    oldest_first = sorted(entries, key=lambda entry: str(entry.get("startTime", "")))
+    updates = []
+    for position, entry in enumerate(oldest_first, start=1):
+        start, end = _moment(entry.get("startTime")), _moment(entry.get("endTime") or entry.get("startTime"))
+        if entry.get("kind") != "update" or start is None or end is None:
+            continue
+        env = entry.get("environment") if isinstance(entry.get("environment"), Mapping) else {}
+        version = number(entry.get("version"))
+        updates.append(
+            Update(
+                number=version if version else position,  # some backends give every update version 0
+                start=start,
+                end=end,
+                message=_text(entry.get("message")),
+                commit=_text(env.get("git.head")),
+                author=_text(env.get("git.author")),
+                pull_request=_text(env.get("ci.pr.number")),
+                run_url=_text(env.get("ci.build.url")),
+            )
+        )
+    return updates
+
+
+def histories(resources: Iterable[Mapping[str, Any]], updates: list[Update], ids: set[int]) -> list[CampaignHistory]:
+    """Every campaign's events, newest first, joined with the update each was written in; `ids`
+    chooses campaigns (empty: every campaign with an event)."""
+    found = []
+    for resource in resources:
+        if resource.get("type") != CAMPAIGN_TYPE:
+            continue
+        outputs = resource.get("outputs") if isinstance(resource.get("outputs"), Mapping) else {}
+        campaign_id = number(outputs.get("campaign_id"))
+        if campaign_id is None or (ids and campaign_id not in ids):
+            continue
+        events = [_event(entry, updates) for entry in ledger_of(outputs)]
+        if events or ids:
+            found.append(CampaignHistory(campaign_id, _text(outputs.get("name")), events))
+    return sorted(found, key=lambda history: history.campaign_id)
+
+
+def _event(entry: Mapping[str, Any], updates: list[Update]) -> Event:
+    at = _moment(entry.get("at"))
+    update = next((u for u in updates if at is not None and u.start - _SLACK <= at <= u.end + _SLACK), None)
+    sent = entry.get("sent")
+    return Event(
+        at=str(entry.get("at")),
+        sent=[str(method) for method in sent] if isinstance(sent, list) else [],
+        cause=str(entry.get("cause")),
+        before=_text(entry.get("before")),
+        after=_text(entry.get("after")),
+        altcraft_by=_text(entry.get("altcraft_by")),
+        altcraft_at=_text(entry.get("altcraft_at")),
+        update=update.number if update else None,
+        commit=update.commit if update else None,
+        author=update.author if update else None,
+        pull_request=update.pull_request if update else None,
+        run_url=update.run_url if update else None,
+        message=update.message if update else None,
+    )
+
+
+def to_text(found: list[CampaignHistory]) -> str:
+    if not found:
+        return "no campaign of this stack has had a call sent by a deploy yet\n"
+    lines = []
+    for history in found:
+        lines.append(f"campaign {history.campaign_id}" + (f" {history.name}" if history.name else ""))
+        lines += [f"  {_line(event)}" for event in history.events] or ["  no call sent by a deploy"]
+    return "\n".join(lines) + "\n"
+
+
+def _line(event: Event) -> str:
+    why = event.cause
+    if event.cause == "drift":
+        who = event.altcraft_by or "unknown"
+        why += f": changed in Altcraft by {who} at {event.altcraft_at or 'unknown'}"
+    text = f"{event.at}  {', then '.join(event.sent)}  {event.before} -> {event.after}  ({why})"
+    if event.update is None:
+        return f"{text}  update unknown (not in `pulumi stack history`)"
+    deploy = [f"update {event.update}"]
+    deploy += [f"commit {event.commit[:12]}"] if event.commit else []
+    deploy += [f"by {event.author}"] if event.author else []
+    deploy += [f"pull request {event.pull_request}"] if event.pull_request else []
+    deploy += [event.run_url] if event.run_url else []
+    return f"{text}  {', '.join(deploy)}"
+
+
+def to_json(found: list[CampaignHistory]) -> str:
+    document = {"version": FORMAT_VERSION, "campaigns": [asdict(history) for history in found]}
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,87 @@
+"""history: the ledger joined with Pulumi's update history by time, newest first."""
+
+import json
+
+from provider.cli.history import histories, to_json, to_text, updates_of
+from provider.planning.record import CAMPAIGN_TYPE
+
+HISTORY = [  # as `pulumi stack history --json` prints it: newest first; the file backend's versions are 0
+    {
+        "version": 0,
+        "kind": "update",
+        "startTime": "2026-11-30T09:00:00.000Z",
+        "endTime": "2026-11-30T09:00:04.000Z",
+        "message": "Welcome series on",
+        "environment": {"git.head": "b" * 40, "git.author": "Bob Builder", "ci.build.url": "https://ci/102"},
+    },
+    {"version": 0, "kind": "refresh", "startTime": "2026-11-29T12:00:00.000Z", "endTime": "2026-11-29T12:00:01.000Z"},
+    {
+        "version": 0,
+        "kind": "update",
+        "startTime": "2026-11-28T09:00:00.000Z",
+        "endTime": "2026-11-28T09:00:03.000Z",
+        "environment": {"git.head": "a" * 40, "git.author": "Ann Author", "ci.pr.number": "7"},
+    },
+]
+
+
+def resource(campaign_id: int, *entries: dict) -> dict:
+    outputs = {"campaign_id": float(campaign_id), "name": f"Campaign {campaign_id}", "changes": list(entries)}
+    return {"type": CAMPAIGN_TYPE, "urn": f"urn::campaign-{campaign_id}", "outputs": outputs}
+
+
+DRIFT = {
+    "at": "2026-11-30T09:00:04Z",  # in the update's last (whole) second
+    "sent": ["activate"],
+    "cause": "drift",
+    "before": "inactive",
+    "after": "active",
+    "altcraft_by": "j.smith",
+    "altcraft_at": "2026-11-29T10:02:31Z",
+}
+ADOPT = {"at": "2026-11-28T09:00:02Z", "sent": ["activate"], "cause": "adopt", "before": "inactive", "after": "active"}
+LOST = {
+    "at": "2026-11-20T09:00:00Z",
+    "sent": ["deactivate"],
+    "cause": "change",
+    "before": "active",
+    "after": "inactive",
+}
+
+
+def test_each_entry_belongs_to_the_update_that_was_running_and_updates_are_counted_from_the_oldest() -> None:
+    updates = updates_of(HISTORY)
+    assert [(u.number, u.commit, u.author) for u in updates] == [
+        (1, "a" * 40, "Ann Author"),
+        (3, "b" * 40, "Bob Builder"),
+    ]
+    [found] = histories([resource(18, DRIFT, ADOPT, LOST), resource(19)], updates, set())
+    drift, adopt, lost = found.events
+    assert (drift.update, drift.commit, drift.run_url, drift.message) == (
+        3,
+        "b" * 40,
+        "https://ci/102",
+        "Welcome series on",
+    )
+    assert (adopt.update, adopt.author, adopt.pull_request) == (1, "Ann Author", "7")
+    assert lost.update is None  # older than the history the backend kept
+
+
+def test_asked_for_a_campaign_without_calls_it_is_listed_with_none() -> None:
+    found = histories([resource(18, ADOPT), resource(19)], updates_of(HISTORY), {19})
+    assert [(h.campaign_id, h.events) for h in found] == [(19, [])]
+    assert to_text(found) == "campaign 19 Campaign 19\n  no call sent by a deploy\n"
+
+
+def test_text_and_json() -> None:
+    found = histories([resource(18, DRIFT, ADOPT)], updates_of(HISTORY), set())
+    assert to_text(found).splitlines() == [
+        "campaign 18 Campaign 18",
+        "  2026-11-30T09:00:04Z  activate  inactive -> active  (drift: changed in Altcraft by j.smith at "
+        "2026-11-29T10:02:31Z)  update 3, commit bbbbbbbbbbbb, by Bob Builder, https://ci/102",
+        "  2026-11-28T09:00:02Z  activate  inactive -> active  (adopt)  update 1, commit aaaaaaaaaaaa, by Ann Author, "
+        "pull request 7",
+    ]
+    document = json.loads(to_json(found))
+    assert document["version"] == 1 and document["campaigns"][0]["events"][0]["altcraft_by"] == "j.smith"
+    assert to_text([]) == "no campaign of this stack has had a call sent by a deploy yet\n"

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from provider.planning.record import CAMPAIGN_TYPE, ledger_of, number
+from provider.planning.record import CAMPAIGN_TYPE, LedgerEntry, ledger_of, number
 
 # The update history gives whole seconds: an entry written in the update's last second is still its own.
 _SLACK = timedelta(seconds=1)
@@ -49,8 +49,8 @@ class Event:
     at: str  # RFC 3339, UTC
     sent: list[str]
     cause: str  # adopt, change, drift
-    before: str | None
-    after: str | None
+    before: str
+    after: str
     altcraft_by: str | None  # drift: who had changed the campaign in Altcraft
     altcraft_at: str | None
     update: int | None  # the Pulumi update it belongs to; None when the history has no such update
@@ -111,18 +111,19 @@ def histories(resources: Iterable[Mapping[str, Any]], updates: list[Update], ids
     return sorted(found, key=lambda history: history.campaign_id)
 
 
-def _event(entry: Mapping[str, Any], updates: list[Update]) -> Event:
-    at = _moment(entry.get("at"))
+def _event(text: str, updates: list[Update]) -> Event:
+    entry = LedgerEntry.parse(text)
+    assert entry is not None  # ledger_of keeps entries only
+    at = _moment(entry.at)
     update = next((u for u in updates if at is not None and u.start - _SLACK <= at <= u.end + _SLACK), None)
-    sent = entry.get("sent")
     return Event(
-        at=str(entry.get("at")),
-        sent=[str(method) for method in sent] if isinstance(sent, list) else [],
-        cause=str(entry.get("cause")),
-        before=_text(entry.get("before")),
-        after=_text(entry.get("after")),
-        altcraft_by=_text(entry.get("altcraft_by")),
-        altcraft_at=_text(entry.get("altcraft_at")),
+        at=entry.at,
+        sent=list(entry.sent),
+        cause=entry.cause,
+        before=entry.before,
+        after=entry.after,
+        altcraft_by=entry.altcraft_by,
+        altcraft_at=entry.altcraft_at,
         update=update.number if update else None,
         commit=update.commit if update else None,
         author=update.author if update else None,

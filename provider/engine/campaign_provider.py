@@ -210,7 +210,7 @@ class CampaignProvider(ResourceProvider):
 
     def _converge(
         self, desired: Desired, live: LiveCampaign, deployed: Intent | None
-    ) -> tuple[LiveCampaign, dict[str, Any] | None]:
+    ) -> tuple[LiveCampaign, str | None]:
         """The campaign after the calls its plan needs, and the ledger entry for them (None: no call)."""
         steps = plan(desired, live, deployed)
         if steps is None:

@@ -32,6 +32,7 @@ Outputs: the inputs, with `active` replaced by the live state's "is active", plu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,7 @@ from provider.altcraft.model import LiveCampaign
 from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE, DRIFT_CHOICES, ON_REMOVE_CHOICES
 from provider.campaigns.schedule import KEYS as TIME_KEYS
 from provider.campaigns.schedule import TARGETS, Schedule, TimeError, format_time, timeless_target
+from provider.planning.lines import UNKNOWN, one_line
 from provider.planning.reconcile import Desired, Intent
 
 # The resource type: module and name as the dynamic Resource class declares them, and the token
@@ -168,27 +170,81 @@ def outputs_of(desired: Desired, live: LiveCampaign) -> dict[str, Any]:
     return {**outs, "desired_active": desired.active}
 
 
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One deploy's calls for a campaign. Stored as one line of text, not an object: the state holds
+    up to LEDGER_SIZE of them per campaign, and `pulumi stack export` prints an object's every key on
+    a line of its own (an entry as an object cost 370 bytes there; as a line, about 110):
+
+        2026-11-30T09:00:04Z activate: inactive -> active (change)
+        2026-12-01T09:00:02Z activate: inactive -> active (drift: changed in Altcraft by j.smith at 2026-12-01T08:12Z)
+    """
+
+    at: str  # RFC 3339, UTC, whole seconds: this machine's clock when the calls were sent
+    sent: tuple[str, ...]  # the calls in order
+    before: str
+    after: str
+    cause: str  # adopt, change or drift
+    altcraft_by: str | None = None  # drift: who had changed the campaign in Altcraft (None: unknown)
+    altcraft_at: str | None = None  # and when (RFC 3339, UTC)
+
+    def text(self) -> str:
+        why = self.cause
+        if self.cause == "drift":
+            by = one_line(self.altcraft_by) if self.altcraft_by else UNKNOWN
+            why += f": changed in Altcraft by {by} at {self.altcraft_at or UNKNOWN}"
+        return f"{self.at} {', '.join(self.sent)}: {self.before} -> {self.after} ({why})"
+
+    @classmethod
+    def parse(cls, text: Any) -> LedgerEntry | None:
+        match = _LEDGER_LINE.fullmatch(text) if isinstance(text, str) else None
+        if match is None:
+            return None
+        by, at = match["by"], match["altcraft_at"]
+        return cls(
+            match["at"],
+            tuple(match["sent"].split(", ")),
+            match["before"],
+            match["after"],
+            match["cause"],
+            None if by in (None, UNKNOWN) else by,
+            None if at in (None, UNKNOWN) else at,
+        )
+
+
+_LEDGER_LINE = re.compile(
+    r"(?P<at>\S+Z) (?P<sent>[a-z]+(?:, [a-z]+)*): (?P<before>[a-z]+) -> (?P<after>[a-z]+) "
+    r"\((?P<cause>adopt|change|drift)(?:: changed in Altcraft by (?P<by>.+) at (?P<altcraft_at>\S+))?\)"
+)
+
+
 def ledger_entry(
     at: datetime, sent: list[str], cause: str, before: str, after: str, edit: LiveCampaign | None = None
-) -> dict[str, Any]:
-    """One deploy's record for a campaign: when (this machine's clock, UTC), the calls in order, why,
-    the state before and after; for drift, who had changed it in Altcraft and when."""
-    entry: dict[str, Any] = {"at": format_time(at.astimezone(UTC).replace(microsecond=0)), "sent": sent}
-    entry.update({"cause": cause, "before": before, "after": after})
-    if edit is not None and edit.changed_by:
-        entry["altcraft_by"] = edit.changed_by
-    if edit is not None and edit.changed_at is not None:
-        entry["altcraft_at"] = format_time(edit.changed_at.astimezone(UTC).replace(microsecond=0))
-    return entry
+) -> str:
+    """One deploy's entry for a campaign, as the state keeps it (`LedgerEntry`)."""
+    edited = edit.changed_at if edit is not None else None
+    return LedgerEntry(
+        _utc(at),
+        tuple(sent),
+        before,
+        after,
+        cause,
+        edit.changed_by if edit is not None else None,
+        _utc(edited) if edited is not None else None,
+    ).text()
 
 
-def ledger_of(props: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The ledger a record holds (entries that are not objects, from a hand-edited state, dropped)."""
+def _utc(moment: datetime) -> str:
+    return format_time(moment.astimezone(UTC).replace(microsecond=0))
+
+
+def ledger_of(props: Mapping[str, Any]) -> list[str]:
+    """The ledger a record holds, newest first (what is not an entry, from a hand-edited state, dropped)."""
     entries = props.get(LEDGER_KEY)
-    return [entry for entry in entries if isinstance(entry, Mapping)] if isinstance(entries, list) else []
+    return [entry for entry in entries if LedgerEntry.parse(entry)] if isinstance(entries, list) else []
 
 
-def with_ledger(outputs: dict[str, Any], ledger: list[dict[str, Any]]) -> dict[str, Any]:
+def with_ledger(outputs: dict[str, Any], ledger: list[str]) -> dict[str, Any]:
     return {**outputs, LEDGER_KEY: ledger[:LEDGER_SIZE]} if ledger else outputs
 
 

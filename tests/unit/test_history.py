@@ -25,28 +25,17 @@ HISTORY = [  # as `pulumi stack history --json` prints it: newest first; the fil
 ]
 
 
-def resource(campaign_id: int, *entries: dict) -> dict:
+def resource(campaign_id: int, *entries: str) -> dict:
     outputs = {"campaign_id": float(campaign_id), "name": f"Campaign {campaign_id}", "changes": list(entries)}
     return {"type": CAMPAIGN_TYPE, "urn": f"urn::campaign-{campaign_id}", "outputs": outputs}
 
 
-DRIFT = {
-    "at": "2026-11-30T09:00:04Z",  # in the update's last (whole) second
-    "sent": ["activate"],
-    "cause": "drift",
-    "before": "inactive",
-    "after": "active",
-    "altcraft_by": "j.smith",
-    "altcraft_at": "2026-11-29T10:02:31Z",
-}
-ADOPT = {"at": "2026-11-28T09:00:02Z", "sent": ["activate"], "cause": "adopt", "before": "inactive", "after": "active"}
-LOST = {
-    "at": "2026-11-20T09:00:00Z",
-    "sent": ["deactivate"],
-    "cause": "change",
-    "before": "active",
-    "after": "inactive",
-}
+# In the update's last (whole) second.
+DRIFT = (
+    "2026-11-30T09:00:04Z activate: inactive -> active (drift: changed in Altcraft by j.smith at 2026-11-29T10:02:31Z)"
+)
+ADOPT = "2026-11-28T09:00:02Z activate: inactive -> active (adopt)"
+LOST = "2026-11-20T09:00:00Z deactivate: active -> inactive (change)"
 
 
 def test_each_entry_belongs_to_the_update_that_was_running_and_updates_are_counted_from_the_oldest() -> None:

@@ -30,7 +30,7 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class Update:
-    """One `pulumi up` as Pulumi's update history records it."""
+    """One `pulumi up` (or `pulumi refresh`) as Pulumi's update history records it."""
 
     number: int  # Pulumi's update version; counted from the oldest where the backend gives none
     start: datetime
@@ -48,7 +48,7 @@ class Event:
 
     at: str  # RFC 3339, UTC
     sent: list[str]
-    cause: str  # adopt, change, drift
+    cause: str  # adopt, change, drift (calls sent); seen (a refresh found it changed in Altcraft)
     before: str
     after: str
     altcraft_by: str | None  # drift: who had changed the campaign in Altcraft
@@ -75,7 +75,7 @@ def updates_of(history: Any) -> list[Update]:
     updates = []
     for position, entry in enumerate(oldest_first, start=1):
         start, end = _moment(entry.get("startTime")), _moment(entry.get("endTime") or entry.get("startTime"))
-        if entry.get("kind") != "update" or start is None or end is None:
+        if entry.get("kind") not in ("update", "refresh") or start is None or end is None:
             continue
         env = entry.get("environment") if isinstance(entry.get("environment"), Mapping) else {}
         version = number(entry.get("version"))
@@ -145,10 +145,10 @@ def to_text(found: list[CampaignHistory]) -> str:
 
 def _line(event: Event) -> str:
     why = event.cause
-    if event.cause == "drift":
+    if event.cause in ("drift", "seen"):
         who = event.altcraft_by or "unknown"
         why += f": changed in Altcraft by {who} at {event.altcraft_at or 'unknown'}"
-    text = f"{event.at}  {', then '.join(event.sent)}  {event.before} -> {event.after}  ({why})"
+    text = f"{event.at}  {', then '.join(event.sent) or 'no call'}  {event.before} -> {event.after}  ({why})"
     if event.update is None:
         return f"{text}  update unknown (not in `pulumi stack history`)"
     deploy = [f"update {event.update}"]

@@ -168,7 +168,11 @@ class CampaignProvider(ResourceProvider):
         # outputs keep what the file asked for at the last deploy, which tells drift from change.
         as_live = desired_of({**props, "campaign_id": live.id, "active": live.active})
         outs = {**outputs_of(as_live, live), "desired_active": desired_active_of(props)}
-        return ReadResult(id_=id_, outs=with_ledger(outs, ledger_of(props)), inputs=inputs_of(as_live))
+        ledger = ledger_of(props)
+        recorded = props.get("state")
+        if isinstance(recorded, str) and recorded != live.state:  # changed in Altcraft since the last record
+            ledger = [ledger_entry(clock.machine_now(), [], "seen", recorded, live.state, live), *ledger]
+        return ReadResult(id_=id_, outs=with_ledger(outs, ledger), inputs=inputs_of(as_live))
 
     def _read_failure(self, campaign_id: int, props: dict[str, Any], error: UserFacingError) -> UserFacingError:
         if isinstance(error, NotFound):
@@ -219,7 +223,7 @@ class CampaignProvider(ResourceProvider):
         after = self._apply(steps, live)
         cause = cause_of(desired.intent, deployed)
         sent = [call.method for call in steps.calls]
-        return after, ledger_entry(sent_at, sent, cause, live.state, after.state, live if cause == "drift" else None)
+        return after, ledger_entry(sent_at, sent, cause, live.state, after.state, live)
 
     def _apply(self, steps: Steps, live: LiveCampaign) -> LiveCampaign:
         client = self.client()

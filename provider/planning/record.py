@@ -26,8 +26,9 @@ Outputs: the inputs, with `active` replaced by the live state's "is active", plu
     state                  the live state after the last deploy or refresh
     name                   the live name
     desired_active         what the file asked for at the last deploy (tells drift from a change)
-    changes                the ledger: one entry per deploy that sent calls for this campaign, newest
-                           first, at most LEDGER_SIZE (`ledger_entry`); absent until the first call
+    changes                the ledger, newest first, at most LEDGER_SIZE (`LedgerEntry`): one entry per
+                           deploy that sent calls for this campaign, and one per refresh that found
+                           it changed in Altcraft by someone else ("seen"); absent until the first
 """
 
 from __future__ import annotations
@@ -181,19 +182,19 @@ class LedgerEntry:
     """
 
     at: str  # RFC 3339, UTC, whole seconds: this machine's clock when the calls were sent
-    sent: tuple[str, ...]  # the calls in order
+    sent: tuple[str, ...]  # the calls in order; none for a change seen in Altcraft (cause "seen")
     before: str
     after: str
-    cause: str  # adopt, change or drift
+    cause: str  # adopt, change or drift: why calls were sent; seen: a refresh found Altcraft changed
     altcraft_by: str | None = None  # drift: who had changed the campaign in Altcraft (None: unknown)
     altcraft_at: str | None = None  # and when (RFC 3339, UTC)
 
     def text(self) -> str:
         why = self.cause
-        if self.cause == "drift":
+        if self.cause in ("drift", "seen"):
             by = one_line(self.altcraft_by) if self.altcraft_by else UNKNOWN
             why += f": changed in Altcraft by {by} at {self.altcraft_at or UNKNOWN}"
-        return f"{self.at} {', '.join(self.sent)}: {self.before} -> {self.after} ({why})"
+        return f"{self.at} {', '.join(self.sent) or NO_CALL}: {self.before} -> {self.after} ({why})"
 
     @classmethod
     def parse(cls, text: Any) -> LedgerEntry | None:
@@ -203,7 +204,7 @@ class LedgerEntry:
         by, at = match["by"], match["altcraft_at"]
         return cls(
             match["at"],
-            tuple(match["sent"].split(", ")),
+            () if match["sent"] == NO_CALL else tuple(match["sent"].split(", ")),
             match["before"],
             match["after"],
             match["cause"],
@@ -212,9 +213,10 @@ class LedgerEntry:
         )
 
 
+NO_CALL = "no call"
 _LEDGER_LINE = re.compile(
-    r"(?P<at>\S+Z) (?P<sent>[a-z]+(?:, [a-z]+)*): (?P<before>[a-z]+) -> (?P<after>[a-z]+) "
-    r"\((?P<cause>adopt|change|drift)(?:: changed in Altcraft by (?P<by>.+) at (?P<altcraft_at>\S+))?\)"
+    rf"(?P<at>\S+Z) (?P<sent>{NO_CALL}|[a-z]+(?:, [a-z]+)*): (?P<before>[a-z]+) -> (?P<after>[a-z]+) "
+    r"\((?P<cause>adopt|change|drift|seen)(?:: changed in Altcraft by (?P<by>.+) at (?P<altcraft_at>\S+))?\)"
 )
 
 
@@ -222,6 +224,8 @@ def ledger_entry(
     at: datetime, sent: list[str], cause: str, before: str, after: str, edit: LiveCampaign | None = None
 ) -> str:
     """One deploy's entry for a campaign, as the state keeps it (`LedgerEntry`)."""
+    if cause not in ("drift", "seen"):
+        edit = None  # the file's own change, or an adoption: nobody in Altcraft to name
     edited = edit.changed_at if edit is not None else None
     return LedgerEntry(
         _utc(at),

@@ -102,7 +102,10 @@ def test_history_names_each_deploy_its_update_commit_and_run_and_drift_its_autho
     assert shown.returncode == 0, shown.stderr
     campaigns = {c["campaign_id"]: c for c in json.loads(shown.stdout)["campaigns"]}
     assert sorted(campaigns) == [18, 23]
-    drift, adopt = campaigns[18]["events"]  # newest first
+    drift, seen, adopt = campaigns[18]["events"]  # newest first
+    # The refresh before the second up found it stopped, and by whom; then the up put it back.
+    assert (seen["cause"], seen["sent"], seen["before"], seen["after"]) == ("seen", [], "active", "inactive")
+    assert (seen["altcraft_by"], seen["update"], seen["commit"]) == ("j.smith", 2, second)
     assert (drift["cause"], drift["sent"], drift["before"], drift["after"]) == (
         "drift",
         ["activate"],
@@ -119,7 +122,8 @@ def test_history_names_each_deploy_its_update_commit_and_run_and_drift_its_autho
     text = helper("history", "18", "--stack", "test", env=env, cwd=project)
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
-    assert lines[0] == "campaign 18 Black Friday" and len(lines) == 3
+    assert lines[0] == "campaign 18 Black Friday" and len(lines) == 4
     assert "activate  inactive -> active  (drift: changed in Altcraft by j.smith at " in lines[1]
     assert f"update 2, commit {second[:12]}, by Bob Builder" in lines[1]
-    assert f"(adopt)  update 1, commit {first[:12]}, by Ann Author" in lines[2]
+    assert "no call  active -> inactive  (seen: changed in Altcraft by j.smith at " in lines[2]
+    assert f"(adopt)  update 1, commit {first[:12]}, by Ann Author" in lines[3]

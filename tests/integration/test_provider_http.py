@@ -195,4 +195,11 @@ def test_each_deploy_that_sends_calls_leaves_a_ledger_entry_and_a_refresh_keeps_
     assert [e.at for e in ledger if e] == sorted((e.at for e in ledger if e), reverse=True)
     ledger = outs["changes"]
     refreshed = configured(altcraft.url).read("18", outs)
-    assert refreshed.outs["changes"] == ledger
+    assert refreshed.outs["changes"] == ledger  # nothing changed in Altcraft since: nothing new
+    # A refresh that finds the campaign changed in Altcraft by someone else says so, first.
+    altcraft.admin.set_state(18, "active", user="ops.oncall")
+    seen = configured(altcraft.url).read("18", outs).outs["changes"]
+    assert seen[1:] == ledger[: LEDGER_SIZE - 1]
+    assert re.fullmatch(
+        r"\S+Z no call: inactive -> active \(seen: changed in Altcraft by ops\.oncall at \S+Z\)", seen[0]
+    )

@@ -115,8 +115,6 @@ def run_history(args: argparse.Namespace) -> None:
     state = project.read_json(["stack", "export", "--stack", stack], f"stack {stack}'s state")
     deployment = state.get("deployment") if isinstance(state, dict) else None
     resources = (deployment or {}).get("resources") or []
-    updates = history.updates_of(
-        project.read_json(["stack", "history", "--json", "--stack", stack], f"stack {stack}'s history")
-    )
+    updates = history.updates_of(project.update_history(stack))
     found = history.histories(resources, updates, ids)
     sys.stdout.write(history.to_json(found) if args.format == "json" else history.to_text(found))

@@ -23,6 +23,8 @@ from provider.settings import CAMPAIGNS_FILE_KEY, Settings, campaigns_file
 # The CLI this checkout installs (`make setup`), for a shell where `pulumi` is not on PATH.
 BUNDLED_PULUMI = Path(__file__).resolve().parents[2] / ".tools" / "bin" / "pulumi"
 PULUMI_TIMEOUT_S = 60
+# `pulumi stack history` answers by pages: this many updates a page, and at most this many pages.
+HISTORY_PAGE_SIZE, MAX_HISTORY_PAGES = 100, 1000
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,18 @@ class Project:
         if not isinstance(config, dict):
             return {}
         return {key: entry for key, entry in config.items() if isinstance(entry, dict)}
+
+    def update_history(self, stack: str) -> list[Any]:
+        """Every entry of `pulumi stack history --json`, newest first: the CLI pages it (10 by default),
+        so this reads page after page until a short one."""
+        entries: list[Any] = []
+        for page in range(1, MAX_HISTORY_PAGES + 1):
+            args = ["stack", "history", "--json", "--stack", stack, "--page-size", str(HISTORY_PAGE_SIZE)]
+            got = self.read_json([*args, "--page", str(page)], f"stack {stack}'s history")
+            entries += got if isinstance(got, list) else []
+            if not isinstance(got, list) or len(got) < HISTORY_PAGE_SIZE:
+                return entries
+        raise UserFacingError(f"stack {stack}'s history did not end after {MAX_HISTORY_PAGES} pages; stopping")
 
     def read_json(self, args: list[str], what: str) -> Any:
         """What `pulumi ARGS` prints as JSON; a UserFacingError naming `what` when it cannot."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,25 @@ def test_check_warns_of_a_window_already_over_in_the_previews_words(tmp_path: Pa
 
 
 URL, TOKEN = {"altcraft:url": "https://altcraft.test"}, {"altcraft:token": "t0ken"}
+
+
+def test_the_update_history_is_read_page_by_page_to_the_end(tmp_path, monkeypatch) -> None:
+    """`pulumi stack history` gives 10 updates unless asked for more, page by page: all are read."""
+    from provider.cli.stack import HISTORY_PAGE_SIZE, Project
+
+    fake = tmp_path / "bin" / "pulumi"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/usr/bin/env python3\n"
+        "import json, sys\n"
+        "args = sys.argv[1:]\n"
+        "page, size = int(args[args.index('--page') + 1]), int(args[args.index('--page-size') + 1])\n"
+        "total = size + 5\n"
+        "first = (page - 1) * size\n"
+        "print(json.dumps([{'version': i, 'kind': 'update'} for i in range(first, min(first + size, total))]))\n"
+    )
+    fake.chmod(0o755)
+    (tmp_path / "Pulumi.yaml").write_text("name: altcraft-campaigns\nruntime: python\n")
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    entries = Project.at(tmp_path, "test").update_history("test")
+    assert [entry["version"] for entry in entries] == list(range(HISTORY_PAGE_SIZE + 5))

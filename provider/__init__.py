@@ -8,5 +8,5 @@ Layers, each importing only from those before it (docs/development/architecture.
     settings    3. every setting and where it is read
     planning    4. what `pulumi up` would do: plan, review, lines, record, limits, siblings
     engine      5. everything that imports pulumi: program, provider, checkpoint, workarounds
-    cli         5. the command line (check, export, summary); no pulumi import
+    cli         5. the command line (check, export, summary, adopt-drift, history); no pulumi import
 """

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from provider.campaigns.editor import ADOPTABLE, set_active
+from provider.cli.comment import campaign_cell
 from provider.cli.summary import Row, Summary
 from provider.cli.text import code_span
 from provider.errors import UserFacingError
@@ -68,7 +69,7 @@ def pull_request_body(adoptions: list[Adoption], path: str, stack: str | None) -
             "| Campaign | In Altcraft now | The file says | The file asked | Changed in Altcraft by | At |",
             "|---|---|---|---|---|---|",
             *(
-                f"| {_name(a.row)} | {a.row.before} | `active: {_yaml(a.value)}` | {a.asks} | {_by(a.row)} | "
+                f"| {campaign_cell(a.row)} | {a.row.before} | `active: {_yaml(a.value)}` | {a.asks} | {_by(a.row)} | "
                 f"{a.row.changed_at or UNKNOWN} |"
                 for a in kept
             ),
@@ -76,13 +77,9 @@ def pull_request_body(adoptions: list[Adoption], path: str, stack: str | None) -
         ]
     if left:
         lines += ["Left to a person (no campaigns file entry can ask for these states):", ""]
-        lines += [f"- {_name(a.row)}: {a.row.before} in Altcraft, changed by {_by(a.row)}" for a in left]
+        lines += [f"- {campaign_cell(a.row)}: {a.row.before} in Altcraft, changed by {_by(a.row)}" for a in left]
         lines.append("")
     return "\n".join(lines)
-
-
-def _name(row: Row) -> str:
-    return f"{row.campaign_id} {code_span(row.name)}" if row.name else str(row.campaign_id)
 
 
 def _by(row: Row) -> str:

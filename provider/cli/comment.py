@@ -105,11 +105,11 @@ def _verdict(summary: Summary, calls: list[Row], windows: bool) -> list[str]:
         top += [f"**Releases {released} of the {summary.managed} managed campaigns.** {RELEASE_NOTE}", ""]
     stopping = [r for r in calls if r.stops_now]
     if stopping:
-        names = _names([f"{_name(r)} (starts {r.stops_now})" for r in stopping])
+        names = _names([f"{campaign_cell(r)} (starts {r.stops_now})" for r in stopping])
         top += [f"**Stops now:** `pulumi up` stops {names} until its window opens.", ""]
     irreversible = [r for r in calls if r.irreversible]
     if irreversible:
-        names = _names([_name(r) for r in irreversible])
+        names = _names([campaign_cell(r) for r in irreversible])
         top += [f"**Irreversible:** `pulumi up` completes {names}. A completed campaign never runs again.", ""]
     if summary.read_at and windows:
         top += [f"Windows read at {summary.read_at} (Altcraft's clock): what `pulumi up` would do then.", ""]
@@ -128,13 +128,19 @@ def _sections(rows: list[Row], windows: bool) -> list[_Section]:
             f"From the campaigns file: {_count(own)}",
             [],
             _table([*calls_header, "Why"], windows),
-            [(r.campaign_id, _cells([_name(r), _change(r), r.before, r.after, WHY[r.cause]], r, windows)) for r in own],
+            [
+                (r.campaign_id, _cells([campaign_cell(r), _change(r), r.before, r.after, WHY[r.cause]], r, windows))
+                for r in own
+            ],
         ),
         _Section(
             f"Drift: changed in Altcraft outside the campaigns file: {_count(drift)}",
             [DRIFT_NOTE, ""],
             _table([*calls_header, "Changed in Altcraft by"], windows),
-            [(r.campaign_id, _cells([_name(r), _change(r), r.before, r.after, _editor(r)], r, windows)) for r in drift],
+            [
+                (r.campaign_id, _cells([campaign_cell(r), _change(r), r.before, r.after, _editor(r)], r, windows))
+                for r in drift
+            ],
         ),
         _Section(
             f"Drift kept: changed in Altcraft outside the campaigns file, left as it is: {_count(kept)}",
@@ -143,7 +149,7 @@ def _sections(rows: list[Row], windows: bool) -> list[_Section]:
             [
                 (
                     r.campaign_id,
-                    f"| {_name(r)} | {r.before} | active: {str(r.before != 'active').lower()} | {_editor(r)} |",
+                    f"| {campaign_cell(r)} | {r.before} | active: {str(r.before != 'active').lower()} | {_editor(r)} |",
                 )
                 for r in kept
             ],
@@ -152,7 +158,7 @@ def _sections(rows: list[Row], windows: bool) -> list[_Section]:
             f"No call to Altcraft: {_count(quiet)}",
             [_by_reason(quiet), ""],
             ["| Campaign | State in Altcraft | Why no call |", "|---|---|---|"],
-            [(r.campaign_id, f"| {_name(r)} | {r.before or ''} | {r.no_call or r.cause} |") for r in quiet],
+            [(r.campaign_id, f"| {campaign_cell(r)} | {r.before or ''} | {r.no_call or r.cause} |") for r in quiet],
         ),
     ]
     return [section for section in sections if section.rows]
@@ -276,6 +282,6 @@ def _window_text(schedule: dict[str, str] | None) -> str:
     )
 
 
-def _name(row: Row) -> str:
+def campaign_cell(row: Row) -> str:
     """The campaign as `18 `name``: a name is shown, never interpreted (provider.cli.text)."""
     return f"{row.campaign_id} {code_span(row.name)}" if row.name else str(row.campaign_id)

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from provider.planning.lines import Edit
 from provider.planning.record import CAMPAIGN_TYPE, LedgerEntry, ledger_of, number
 
 # The update history gives whole seconds: an entry written in the update's last second is still its own.
@@ -122,8 +123,8 @@ def _event(text: str, updates: list[Update]) -> Event:
         cause=entry.cause,
         before=entry.before,
         after=entry.after,
-        altcraft_by=entry.altcraft_by,
-        altcraft_at=entry.altcraft_at,
+        altcraft_by=entry.edit.by if entry.edit else None,
+        altcraft_at=entry.edit.at_text if entry.edit else None,
         update=update.number if update else None,
         commit=update.commit if update else None,
         author=update.author if update else None,
@@ -146,8 +147,7 @@ def to_text(found: list[CampaignHistory]) -> str:
 def _line(event: Event) -> str:
     why = event.cause
     if event.cause in ("drift", "seen"):
-        who = event.altcraft_by or "unknown"
-        why += f": changed in Altcraft by {who} at {event.altcraft_at or 'unknown'}"
+        why += f": {Edit(event.altcraft_by, _moment(event.altcraft_at)).text()}"
     text = f"{event.at}  {', then '.join(event.sent) or 'no call'}  {event.before} -> {event.after}  ({why})"
     if event.update is None:
         return f"{text}  update unknown (not in `pulumi stack history`)"

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from provider.altcraft.model import STATES
+from provider.altcraft.model import STATES, LiveCampaign
 from provider.campaigns.schedule import KEYS as TIME_KEYS
 from provider.campaigns.schedule import Schedule, TimeError, format_time
 from provider.planning.reconcile import CAUSES, Cause
@@ -30,7 +30,8 @@ from provider.planning.reconcile import CAUSES, Cause
 # 10:02:31 UTC", with UNKNOWN for what Altcraft did not say (its `updated_user`, `updatetime`).
 UNKNOWN = "unknown"
 _AT_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
-_EDIT = rf"changed in Altcraft by (?P<by>.+?) at (?P<at>\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC|{UNKNOWN})"
+# The phrase's pattern, for every line that carries it (here, and the ledger's in planning.record).
+EDIT_PATTERN = rf"changed in Altcraft by (?P<by>.+?) at (?P<at>\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC|{UNKNOWN})"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,12 @@ class Edit:
 
     by: str | None = None
     at: datetime | None = None
+
+    @classmethod
+    def of(cls, live: LiveCampaign) -> Edit:
+        """From the campaign as the listing showed it (its `updated_user`, `updatetime`), to the second."""
+        at = live.changed_at.astimezone(UTC).replace(microsecond=0) if live.changed_at is not None else None
+        return cls(live.changed_by, at)
 
     def text(self) -> str:
         at = self.at.astimezone(UTC).strftime(_AT_FORMAT) if self.at is not None else UNKNOWN
@@ -143,7 +150,7 @@ def who(campaign_id: int, name: str) -> str:
 _WHO = r"campaign (?P<id>\d+)(?: (?P<name>.*))?: "
 _STATE = "|".join(STATES)
 _LINE = re.compile(
-    rf"{_WHO}(?P<before>{_STATE}) -> (?P<after>{_STATE}) \((?P<cause>{'|'.join(CAUSES)})(?:: {_EDIT})?"
+    rf"{_WHO}(?P<before>{_STATE}) -> (?P<after>{_STATE}) \((?P<cause>{'|'.join(CAUSES)})(?:: {EDIT_PATTERN})?"
     r"(?:, irreversible)?(?:, (?P<calls>\d+) calls)?\)(?:: stops now, starts \S+)?(?: \[(?P<dates>[^\[\]]+)\])?"
 )
 
@@ -174,7 +181,7 @@ class Kept:
 
 _KEPT = re.compile(
     rf"{_WHO}(?P<state>{_STATE}), drift kept "
-    rf"\(the file says active: (?P<wanted>true|false)(?:; {_EDIT})?\)"
+    rf"\(the file says active: (?P<wanted>true|false)(?:; {EDIT_PATTERN})?\)"
 )
 
 

@@ -43,7 +43,7 @@ from provider.altcraft.model import LiveCampaign
 from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE, DRIFT_CHOICES, ON_REMOVE_CHOICES
 from provider.campaigns.schedule import KEYS as TIME_KEYS
 from provider.campaigns.schedule import TARGETS, Schedule, TimeError, format_time, timeless_target
-from provider.planning.lines import UNKNOWN, one_line
+from provider.planning.lines import EDIT_PATTERN, Edit
 from provider.planning.reconcile import Desired, Intent
 
 # The resource type: module and name as the dynamic Resource class declares them, and the token
@@ -173,12 +173,15 @@ def outputs_of(desired: Desired, live: LiveCampaign) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class LedgerEntry:
-    """One deploy's calls for a campaign. Stored as one line of text, not an object: the state holds
-    up to LEDGER_SIZE of them per campaign, and `pulumi stack export` prints an object's every key on
-    a line of its own (an entry as an object cost 370 bytes there; as a line, about 110):
+    """One deploy's calls for a campaign, or a change a refresh saw in Altcraft. Stored as one line of
+    text, not an object: the state holds up to LEDGER_SIZE of them per campaign, and `pulumi stack
+    export` prints an object's every key on a line of its own (an entry as an object cost 370 bytes
+    there; as a line, about 110). Who changed it in Altcraft reads as in a preview's line
+    (`provider.planning.lines.Edit`):
 
         2026-11-30T09:00:04Z activate: inactive -> active (change)
-        2026-12-01T09:00:02Z activate: inactive -> active (drift: changed in Altcraft by j.smith at 2026-12-01T08:12Z)
+        2026-12-01T09:00:02Z activate: inactive -> active (drift: changed in Altcraft by j.smith at 2026-12-01
+        08:12:31 UTC)   (one line, folded here)
     """
 
     at: str  # RFC 3339, UTC, whole seconds: this machine's clock when the calls were sent
@@ -186,14 +189,10 @@ class LedgerEntry:
     before: str
     after: str
     cause: str  # adopt, change or drift: why calls were sent; seen: a refresh found Altcraft changed
-    altcraft_by: str | None = None  # drift: who had changed the campaign in Altcraft (None: unknown)
-    altcraft_at: str | None = None  # and when (RFC 3339, UTC)
+    edit: Edit | None = None  # drift and seen: who had changed the campaign in Altcraft, and when
 
     def text(self) -> str:
-        why = self.cause
-        if self.cause in ("drift", "seen"):
-            by = one_line(self.altcraft_by) if self.altcraft_by else UNKNOWN
-            why += f": changed in Altcraft by {by} at {self.altcraft_at or UNKNOWN}"
+        why = f"{self.cause}: {self.edit.text()}" if self.edit is not None else self.cause
         return f"{self.at} {', '.join(self.sent) or NO_CALL}: {self.before} -> {self.after} ({why})"
 
     @classmethod
@@ -201,45 +200,25 @@ class LedgerEntry:
         match = _LEDGER_LINE.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             return None
-        by, at = match["by"], match["altcraft_at"]
-        return cls(
-            match["at"],
-            () if match["sent"] == NO_CALL else tuple(match["sent"].split(", ")),
-            match["before"],
-            match["after"],
-            match["cause"],
-            None if by in (None, UNKNOWN) else by,
-            None if at in (None, UNKNOWN) else at,
-        )
+        sent = () if match["sent"] == NO_CALL else tuple(match["sent"].split(", "))
+        edit = Edit.from_match(match["by"], match["at"])
+        return cls(match["when"], sent, match["before"], match["after"], match["cause"], edit)
 
 
 NO_CALL = "no call"
 _LEDGER_LINE = re.compile(
-    rf"(?P<at>\S+Z) (?P<sent>{NO_CALL}|[a-z]+(?:, [a-z]+)*): (?P<before>[a-z]+) -> (?P<after>[a-z]+) "
-    r"\((?P<cause>adopt|change|drift|seen)(?:: changed in Altcraft by (?P<by>.+) at (?P<altcraft_at>\S+))?\)"
+    rf"(?P<when>\S+Z) (?P<sent>{NO_CALL}|[a-z]+(?:, [a-z]+)*): (?P<before>[a-z]+) -> (?P<after>[a-z]+) "
+    rf"\((?P<cause>adopt|change|drift|seen)(?:: {EDIT_PATTERN})?\)"
 )
 
 
-def ledger_entry(
-    at: datetime, sent: list[str], cause: str, before: str, after: str, edit: LiveCampaign | None = None
-) -> str:
-    """One deploy's entry for a campaign, as the state keeps it (`LedgerEntry`)."""
-    if cause not in ("drift", "seen"):
-        edit = None  # the file's own change, or an adoption: nobody in Altcraft to name
-    edited = edit.changed_at if edit is not None else None
+def ledger_entry(at: datetime, sent: list[str], cause: str, before: str, after: str, live: LiveCampaign) -> str:
+    """One entry for a campaign, as the state keeps it (`LedgerEntry`); `live` is the campaign as
+    the listing showed it before the calls (for drift and seen: who had changed it)."""
+    edit = Edit.of(live) if cause in ("drift", "seen") else None  # else the file's change, or an adoption
     return LedgerEntry(
-        _utc(at),
-        tuple(sent),
-        before,
-        after,
-        cause,
-        edit.changed_by if edit is not None else None,
-        _utc(edited) if edited is not None else None,
+        format_time(at.astimezone(UTC).replace(microsecond=0)), tuple(sent), before, after, cause, edit
     ).text()
-
-
-def _utc(moment: datetime) -> str:
-    return format_time(moment.astimezone(UTC).replace(microsecond=0))
 
 
 def ledger_of(props: Mapping[str, Any]) -> list[str]:

@@ -114,7 +114,7 @@ def review_campaigns(
         if steps is not None:
             changes.append(_planned(live, steps, cause_of(desired.intent, before), desired.schedule))
         elif drift_kept(desired, live, before):
-            kept.append(Kept(live.id, live.name, live.state, spec.active, edit_of(live)))
+            kept.append(Kept(live.id, live.name, live.state, spec.active, Edit.of(live)))
     for campaign_id in sorted(deployed.keys() - in_file):
         record = deployed[campaign_id]
         try:
@@ -155,13 +155,8 @@ STOPPED_AT_LAUNCH = (
 def _planned(live: LiveCampaign, steps: Steps, cause: Cause, schedule: Schedule) -> PlannedChange:
     # The line shows the entry's whole window (the reason for a call that follows the clock), and for
     # drift who changed the campaign in Altcraft, and when.
-    edit = edit_of(live) if cause == "drift" else None
+    edit = Edit.of(live) if cause == "drift" else None
     return PlannedChange(live.id, live.name, live.state, steps.after, cause, len(steps.calls), schedule, edit)
-
-
-def edit_of(live: LiveCampaign) -> Edit:
-    """Who last changed the campaign in Altcraft, and when, from the listing the review read."""
-    return Edit(live.changed_by, live.changed_at)
 
 
 def ended_note(who: str, schedule: Schedule, now: datetime, clock: str = "this run") -> str:

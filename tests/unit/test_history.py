@@ -31,9 +31,7 @@ def resource(campaign_id: int, *entries: str) -> dict:
 
 
 # In the update's last (whole) second.
-DRIFT = (
-    "2026-11-30T09:00:04Z activate: inactive -> active (drift: changed in Altcraft by j.smith at 2026-11-29T10:02:31Z)"
-)
+DRIFT = "2026-11-30T09:00:04Z activate: inactive -> active (drift: changed in Altcraft by j.smith at 2026-11-29 10:02:31 UTC)"
 ADOPT = "2026-11-28T09:00:02Z activate: inactive -> active (adopt)"
 LOST = "2026-11-20T09:00:00Z deactivate: active -> inactive (change)"
 
@@ -68,7 +66,7 @@ def test_text_and_json() -> None:
     assert to_text(found).splitlines() == [
         "campaign 18 Campaign 18",
         "  2026-11-30T09:00:04Z  activate  inactive -> active  (drift: changed in Altcraft by j.smith at "
-        "2026-11-29T10:02:31Z)  update 3, commit bbbbbbbbbbbb, by Bob Builder, https://ci/102",
+        "2026-11-29 10:02:31 UTC)  update 3, commit bbbbbbbbbbbb, by Bob Builder, https://ci/102",
         "  2026-11-28T09:00:02Z  activate  inactive -> active  (adopt)  update 1, commit aaaaaaaaaaaa, by Ann Author, "
         "pull request 7",
     ]

@@ -106,3 +106,12 @@ def test_a_layout_a_round_trip_would_change_is_refused_not_reformatted() -> None
 def test_an_entry_missing_from_the_file_is_named() -> None:
     with pytest.raises(SpecError, match="campaign 99: is not in the file"):
         set_active(FILE, "campaigns.yaml", {99: True})
+
+
+def test_an_output_that_cannot_be_written_is_an_error_naming_it_and_the_file_is_untouched(tmp_path) -> None:
+    from provider.cli.files import write_atomically
+
+    target = tmp_path / "missing-directory" / "campaigns.yaml"
+    with pytest.raises(UserFacingError, match=r"missing-directory/campaigns\.yaml: cannot write it \(No such file"):
+        write_atomically(target, FILE)
+    assert not target.parent.exists()

@@ -4,7 +4,9 @@ Two records, joined by time, both kept by every Pulumi backend:
 
 - the **ledger** on each campaign's resource (`provider.planning.record`, `changes`): one entry per
   deploy that sent calls for it, newest first: when, the calls, the cause (adopt, change, drift),
-  the state before and after, and for drift who had changed it in Altcraft and when;
+  the state before and after, and for drift who had changed it in Altcraft and when; and the one
+  on each removal record (`provider.planning.removals`), which keeps a removed campaign's deploys
+  and its removals;
 - **Pulumi's update history** (`pulumi stack history --json`): each update's number, start and end,
   message, and the git and CI metadata the CLI collects (commit, author, branch, CI run, pull
   request).
@@ -15,13 +17,15 @@ An entry belongs to the update that was running when it was written. No call to 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from provider.planning.lines import Edit
-from provider.planning.record import CAMPAIGN_TYPE, LedgerEntry, ledger_of, number
+from provider.planning.record import CAMPAIGN_TYPE, SEEN, LedgerEntry, ledger_of, number
+from provider.planning.removals import REMOVAL_TYPE, REMOVED_KEY
 
 # The update history gives whole seconds: an entry written in the update's last second is still its own.
 _SLACK = timedelta(seconds=1)
@@ -49,9 +53,9 @@ class Event:
 
     at: str  # RFC 3339, UTC
     sent: list[str]
-    cause: str  # adopt, change, drift (calls sent); seen (a refresh found it changed in Altcraft)
-    before: str
-    after: str
+    cause: str  # adopt, change, drift, remove (a deploy); seen (a refresh found it changed in Altcraft)
+    before: str | None  # None: Altcraft was not asked (a removal with on_remove: retain, or of a
+    after: str | None  # campaign deleted in Altcraft)
     altcraft_by: str | None  # drift: who had changed the campaign in Altcraft
     altcraft_at: str | None
     update: int | None  # the Pulumi update it belongs to; None when the history has no such update
@@ -67,6 +71,7 @@ class CampaignHistory:
     campaign_id: int
     name: str | None
     events: list[Event]  # newest first
+    in_stack: bool  # False: its entry left the file, and only its removal record remains
 
 
 def updates_of(history: Any) -> list[Update]:
@@ -98,18 +103,44 @@ def updates_of(history: Any) -> list[Update]:
 def histories(resources: Iterable[Mapping[str, Any]], updates: list[Update], ids: set[int]) -> list[CampaignHistory]:
     """Every campaign's events, newest first, joined with the update each was written in; `ids`
     chooses campaigns (empty: every campaign with an event)."""
-    found = []
+    ledgers: dict[int, list[list[str]]] = {}
+    names: dict[int, str | None] = {}
+    in_stack: set[int] = set()
     for resource in resources:
-        if resource.get("type") != CAMPAIGN_TYPE:
-            continue
         outputs = resource.get("outputs") if isinstance(resource.get("outputs"), Mapping) else {}
-        campaign_id = number(outputs.get("campaign_id"))
-        if campaign_id is None or (ids and campaign_id not in ids):
+        kind = resource.get("type")
+        campaign_id = number(outputs.get("campaign_id" if kind == CAMPAIGN_TYPE else REMOVED_KEY))
+        if kind not in (CAMPAIGN_TYPE, REMOVAL_TYPE) or campaign_id is None or (ids and campaign_id not in ids):
             continue
-        events = [_event(entry, updates) for entry in ledger_of(outputs)]
+        ledgers.setdefault(campaign_id, []).append(ledger_of(outputs))
+        if kind == CAMPAIGN_TYPE or campaign_id not in in_stack:  # the live name, if it is still managed
+            names[campaign_id] = _text(outputs.get("name")) or names.get(campaign_id)
+        if kind == CAMPAIGN_TYPE:
+            in_stack.add(campaign_id)
+    found = []
+    for campaign_id in sorted(ledgers.keys() | (ids & in_stack)):
+        entries = _merged(ledgers.get(campaign_id, []))
+        events = [_event(entry, updates) for entry in entries]
         if events or ids:
-            found.append(CampaignHistory(campaign_id, _text(outputs.get("name")), events))
-    return sorted(found, key=lambda history: history.campaign_id)
+            found.append(CampaignHistory(campaign_id, names.get(campaign_id), events, campaign_id in in_stack))
+    return found
+
+
+def _merged(ledgers: list[list[str]]) -> list[str]:
+    """One campaign's ledgers as one, newest first. A campaign that came back after a removal has
+    its new entries on its resource and its old ones on its removal record; one whose deletion
+    failed after its record was written has its deploys on both (each counted once). Merged by time
+    (entries begin with it, in UTC), each ledger's own order kept within a second."""
+    most: Counter[str] = Counter()
+    for ledger in ledgers:
+        most |= Counter(ledger)
+    entries = [entry for ledger in ledgers for entry in ledger]
+    merged = []
+    for entry in entries:
+        if most[entry] > 0:
+            merged.append(entry)
+            most[entry] -= 1
+    return sorted(merged, key=lambda entry: entry.split(" ", 1)[0], reverse=True)
 
 
 def _event(text: str, updates: list[Update]) -> Event:
@@ -139,16 +170,18 @@ def to_text(found: list[CampaignHistory]) -> str:
         return "no campaign of this stack has had a call sent by a deploy yet\n"
     lines = []
     for history in found:
-        lines.append(f"campaign {history.campaign_id}" + (f" {history.name}" if history.name else ""))
+        left = "" if history.in_stack else "  (its entry left the file)"
+        lines.append(f"campaign {history.campaign_id}" + (f" {history.name}" if history.name else "") + left)
         lines += [f"  {_line(event)}" for event in history.events] or ["  no call sent by a deploy"]
     return "\n".join(lines) + "\n"
 
 
 def _line(event: Event) -> str:
     why = event.cause
-    if event.cause in ("drift", "seen"):
+    if event.cause in ("drift", SEEN):
         why += f": {Edit(event.altcraft_by, _moment(event.altcraft_at)).text()}"
-    text = f"{event.at}  {', then '.join(event.sent) or 'no call'}  {event.before} -> {event.after}  ({why})"
+    states = f"  {event.before} -> {event.after}" if event.before and event.after else ""
+    text = f"{event.at}  {', then '.join(event.sent) or 'no call'}{states}  ({why})"
     if event.update is None:
         return f"{text}  update unknown (not in `pulumi stack history`)"
     deploy = [f"update {event.update}"]

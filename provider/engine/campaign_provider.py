@@ -32,7 +32,7 @@ from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign, WriteRequest, write_request
 from provider.campaigns.options import DEFAULT_ON_REMOVE
-from provider.engine import saved_settings, workarounds
+from provider.engine import removal_record, saved_settings, workarounds
 from provider.errors import (
     AltcraftError,
     BadToken,
@@ -50,6 +50,7 @@ from provider.planning.record import (
     MODULE,
     OBSERVED_KEY,
     OUTPUT_ATTRIBUTES,
+    SEEN,
     TYPE_NAME,
     UPDATE_KEYS,
     desired_active_of,
@@ -66,6 +67,7 @@ from provider.planning.record import (
     with_default,
     with_ledger,
 )
+from provider.planning.removals import REMOVAL_TYPE_NAME, Removal, is_removal, removal_name
 from provider.planning.write_budget import WriteBudget
 from provider.settings import MAX_CHANGES, Settings, max_changes
 
@@ -128,9 +130,13 @@ class CampaignProvider(ResourceProvider):
     # -- planning: no network ------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        if is_removal(news):
+            return removal_record.check(news)
         return CheckResult(news, [CheckFailure(key, message) for key, message in input_problems(news)])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if is_removal(news):
+            return removal_record.diff(olds, news)
         # olds are the last outputs: `state` there is the live state as last seen (or refreshed),
         # unless the program saw it itself because the refresh used settings changed since.
         changed = [key for key in UPDATE_KEYS if with_default(olds, key) != with_default(news, key)]
@@ -149,6 +155,8 @@ class CampaignProvider(ResourceProvider):
     # -- operations ----------------------------------------------------------------------
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        if is_removal(props):
+            return removal_record.create(self.view, self._apply, props)
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
         desired = desired_of(props)
         live, entry = self._converge(desired, self._live(desired.campaign_id, adopting=True), deployed=None)
@@ -156,6 +164,8 @@ class CampaignProvider(ResourceProvider):
         return CreateResult(id_=str(desired.campaign_id), outs=outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        if is_removal(props):
+            return removal_record.read(id_, props)
         try:
             live = self.view().get(int(id_))
         except UserFacingError as error:
@@ -171,7 +181,7 @@ class CampaignProvider(ResourceProvider):
         ledger = ledger_of(props)
         recorded = props.get("state")
         if isinstance(recorded, str) and recorded != live.state:  # changed in Altcraft since the last record
-            ledger = [ledger_entry(clock.machine_now(), [], "seen", recorded, live.state, live), *ledger]
+            ledger = [ledger_entry(clock.machine_now(), [], SEEN, recorded, live.state, live), *ledger]
         return ReadResult(id_=id_, outs=with_ledger(outs, ledger), inputs=inputs_of(as_live))
 
     def _read_failure(self, campaign_id: int, props: dict[str, Any], error: UserFacingError) -> UserFacingError:
@@ -185,6 +195,8 @@ class CampaignProvider(ResourceProvider):
         return error
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if is_removal(news):
+            return removal_record.update(self.view, self._apply, olds, news)
         desired = desired_of(news)
         live, entry = self._converge(desired, self._live(desired.campaign_id, adopting=False), intent_of(olds))
         return UpdateResult(
@@ -192,6 +204,11 @@ class CampaignProvider(ResourceProvider):
         )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        # Normally the removal record released the campaign earlier in this run, and this finds
+        # nothing to send. Not after `pulumi destroy` or an `up --target` of the campaign alone,
+        # which release it here, without a ledger entry (docs/history.md says so).
+        if is_removal(props):
+            return  # the record leaves the stack; what it recorded was sent long ago
         on_remove = props.get("on_remove") or DEFAULT_ON_REMOVE
         if on_remove == "retain":
             return  # leave the campaign exactly as it is, without asking Altcraft anything
@@ -292,3 +309,12 @@ class CampaignResource(Resource, module=MODULE, name=TYPE_NAME):
         if desired.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True))
         super().__init__(CampaignProvider(), resource_name(desired.campaign_id), props, opts)
+
+
+class RemovalResource(Resource, module=MODULE, name=REMOVAL_TYPE_NAME):
+    """A campaign that left the file: its release and its ledger (`provider.planning.removals`)."""
+
+    def __init__(self, removal: Removal, opts: pulumi.ResourceOptions | None = None) -> None:
+        workarounds.before_registering()
+        # The same provider as the campaigns': one live view and one change limit per run.
+        super().__init__(CampaignProvider(), removal_name(removal.campaign_id), removal.inputs(), opts)

@@ -3,7 +3,8 @@
 Data flows one way: the file becomes validated specs; the review compares them with live Altcraft
 (one listing) and the last deployment, and fails the run before any resource is registered if an
 entry cannot be honoured, so not even `pulumi up --skip-preview` sends a write then. Otherwise it
-describes every call `pulumi up` would send, one line each, and registers the campaigns.
+describes every call `pulumi up` would send, one line each, and registers the campaigns, and a
+removal record for each campaign that left the file (`provider.planning.removals`).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from provider.altcraft.clock import relative, trusted_now
 from provider.altcraft.live_view import LiveView
 from provider.campaigns.loader import CampaignSpec, load_campaigns, missing_name_guards
 from provider.engine import workarounds
-from provider.engine.campaign_provider import CampaignResource
+from provider.engine.campaign_provider import CampaignResource, RemovalResource
 from provider.engine.checkpoint import last_checkpoint, stack_resources, this_stack
 from provider.engine.saved_settings import changed_since, saved_provider_config, stale_note
 from provider.errors import ClockError, SpecError, UserFacingError
 from provider.planning.lines import clock_line
 from provider.planning.reconcile import Desired, satisfies
 from provider.planning.record import campaigns_in
+from provider.planning.removals import removals_to_declare
 from provider.planning.review import over_limit, review_campaigns
 from provider.planning.siblings import SIBLING_STACKS_KEY, claims, conflicts, id_ranges, sibling_stacks
 from provider.settings import (
@@ -120,6 +122,9 @@ def run() -> None:
         CampaignResource(desired, observed_state=view.get(desired.campaign_id).state if stale else None)
         for desired in review.desired
     ]
+    # Entries that left the file are released by their removal records, which keep their ledgers.
+    for removal in removals_to_declare(checkpoint, {spec.id for spec in specs}):
+        RemovalResource(removal)
     pulumi.export("campaigns", stack_summary(review.desired, campaigns))
 
 

@@ -26,9 +26,13 @@ Outputs: the inputs, with `active` replaced by the live state's "is active", plu
     state                  the live state after the last deploy or refresh
     name                   the live name
     desired_active         what the file asked for at the last deploy (tells drift from a change)
-    changes                the ledger, newest first, at most LEDGER_SIZE (`LedgerEntry`): one entry per
-                           deploy that sent calls for this campaign, and one per refresh that found
-                           it changed in Altcraft by someone else ("seen"); absent until the first
+    changes                the ledger, newest first (`LedgerEntry`): one entry per deploy that sent
+                           calls for this campaign, and one per refresh that found it changed in
+                           Altcraft by someone else ("seen"); at most LEDGER_SIZE of each kind, so
+                           a refresh never pushes a deploy out; absent until the first
+
+A campaign whose entry leaves the file is released by a second resource, its removal record
+(`provider.planning.removals`), which keeps the campaign's deploys once this resource is gone.
 """
 
 from __future__ import annotations
@@ -67,10 +71,13 @@ UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed", "s
 OBSERVED_KEY = "observed_state"
 # Output keys that exist as attributes of the resource object (declared before they are known).
 OUTPUT_ATTRIBUTES = ("state", "name")
-# The ledger (`altcraft-campaigns history`): the last deploys that sent calls for the campaign. Only
-# a campaign that was changed carries it, so an account adopted as it is costs no byte more; which
-# update each entry belongs to (its number, commit, author, CI run) is in Pulumi's update history.
+# The ledger (`altcraft-campaigns history`): the last deploys that sent calls for the campaign, and
+# the last changes a refresh saw in Altcraft, LEDGER_SIZE of each. Only a campaign that was changed
+# carries it, so an account adopted as it is costs no byte more; which update each entry belongs to
+# (its number, commit, author, CI run) is in Pulumi's update history.
 LEDGER_KEY, LEDGER_SIZE = "changes", 10
+# The cause of an entry a refresh wrote: the only kind written outside `pulumi up`.
+SEEN = "seen"
 
 
 def resource_name(campaign_id: int) -> str:
@@ -186,14 +193,15 @@ class LedgerEntry:
 
     at: str  # RFC 3339, UTC, whole seconds: this machine's clock when the calls were sent
     sent: tuple[str, ...]  # the calls in order; none for a change seen in Altcraft (cause "seen")
-    before: str
-    after: str
-    cause: str  # adopt, change or drift: why calls were sent; seen: a refresh found Altcraft changed
+    before: str | None  # the states around the calls; None where Altcraft was not asked (a removal
+    after: str | None  # with `on_remove: retain`, or of a campaign deleted in Altcraft)
+    cause: str  # adopt, change, drift, remove: why calls were sent; seen: a refresh found Altcraft changed
     edit: Edit | None = None  # drift and seen: who had changed the campaign in Altcraft, and when
 
     def text(self) -> str:
         why = f"{self.cause}: {self.edit.text()}" if self.edit is not None else self.cause
-        return f"{self.at} {', '.join(self.sent) or NO_CALL}: {self.before} -> {self.after} ({why})"
+        states = f": {self.before} -> {self.after}" if self.before and self.after else ""
+        return f"{self.at} {', '.join(self.sent) or NO_CALL}{states} ({why})"
 
     @classmethod
     def parse(cls, text: Any) -> LedgerEntry | None:
@@ -207,15 +215,19 @@ class LedgerEntry:
 
 NO_CALL = "no call"
 _LEDGER_LINE = re.compile(
-    rf"(?P<when>\S+Z) (?P<sent>{NO_CALL}|[a-z]+(?:, [a-z]+)*): (?P<before>[a-z]+) -> (?P<after>[a-z]+) "
-    rf"\((?P<cause>adopt|change|drift|seen)(?:: {EDIT_PATTERN})?\)"
+    rf"(?P<when>\S+Z) (?P<sent>{NO_CALL}|[a-z]+(?:, [a-z]+)*)(?:: (?P<before>[a-z]+) -> (?P<after>[a-z]+))? "
+    rf"\((?P<cause>adopt|change|drift|remove|{SEEN})(?:: {EDIT_PATTERN})?\)"
 )
 
 
-def ledger_entry(at: datetime, sent: list[str], cause: str, before: str, after: str, live: LiveCampaign) -> str:
+def ledger_entry(
+    at: datetime, sent: list[str], cause: str, before: str | None, after: str | None, live: LiveCampaign | None
+) -> str:
     """One entry for a campaign, as the state keeps it (`LedgerEntry`); `live` is the campaign as
     the listing showed it before the calls (for drift and seen: who had changed it)."""
-    edit = Edit.of(live) if cause in ("drift", "seen") else None  # else the file's change, or an adoption
+    edit = (
+        Edit.of(live) if live is not None and cause in ("drift", SEEN) else None
+    )  # else the file's change, an adoption, a removal
     return LedgerEntry(
         format_time(at.astimezone(UTC).replace(microsecond=0)), tuple(sent), before, after, cause, edit
     ).text()
@@ -227,8 +239,30 @@ def ledger_of(props: Mapping[str, Any]) -> list[str]:
     return [entry for entry in entries if LedgerEntry.parse(entry)] if isinstance(entries, list) else []
 
 
+def deploys_of(ledger: list[str]) -> list[str]:
+    """The entries `pulumi up` wrote: a preview and the `up --plan` after it read the same ones
+    (a refresh, which may run in between and is saved by `up` alone, writes only "seen")."""
+    return [entry for entry in ledger if not _is_seen(entry)]
+
+
+def capped(ledger: list[str]) -> list[str]:
+    """The newest LEDGER_SIZE deploys and LEDGER_SIZE sightings, in their order."""
+    kept, counts = [], {True: 0, False: 0}
+    for entry in ledger:
+        seen = _is_seen(entry)
+        if counts[seen] < LEDGER_SIZE:
+            kept.append(entry)
+            counts[seen] += 1
+    return kept
+
+
+def _is_seen(entry: str) -> bool:
+    parsed = LedgerEntry.parse(entry)
+    return parsed is not None and parsed.cause == SEEN
+
+
 def with_ledger(outputs: dict[str, Any], ledger: list[str]) -> dict[str, Any]:
-    return {**outputs, LEDGER_KEY: ledger[:LEDGER_SIZE]} if ledger else outputs
+    return {**outputs, LEDGER_KEY: capped(ledger)} if ledger else outputs
 
 
 def intent_of(outputs: Mapping[str, Any]) -> Intent:

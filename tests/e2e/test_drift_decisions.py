@@ -86,13 +86,14 @@ def test_history_names_each_deploy_its_update_commit_and_run_and_drift_its_autho
         github = {"GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": run_id}
         return {**stack.env, **github, "GITHUB_REPOSITORY": "acme/campaigns", "GITHUB_SHA": "0" * 40}
 
-    stack.write("campaigns.yaml", "campaigns:\n  - {id: 18, name: Black Friday, active: true}\n")
+    stack.write("campaigns.yaml", "campaigns:\n  - {id: 18, name: Black Friday, active: true, on_remove: deactivate}\n")
     first = commit("Launch Black Friday", "Ann Author")
     stack.run("up", "--yes", "--skip-preview", env=ci("101"))
     altcraft.admin.set_state(18, "inactive", user="j.smith")  # stopped in the web UI
     stack.write(
         "campaigns.yaml",
-        "campaigns:\n  - {id: 18, name: Black Friday, active: true}\n  - {id: 23, name: Welcome series, active: true}\n",
+        "campaigns:\n  - {id: 18, name: Black Friday, active: true, on_remove: deactivate}\n"
+        "  - {id: 23, name: Welcome series, active: true}\n",
     )
     second = commit("Welcome series on", "Bob Builder")
     stack.run("up", "--yes", "--skip-preview", env=ci("102"))
@@ -127,3 +128,28 @@ def test_history_names_each_deploy_its_update_commit_and_run_and_drift_its_autho
     assert f"update 2, commit {second[:12]}, by Bob Builder" in lines[1]
     assert "no call  active -> inactive  (seen: changed in Altcraft by j.smith at " in lines[2]
     assert f"(adopt)  update 1, commit {first[:12]}, by Ann Author" in lines[3]
+
+    # 18 leaves the file, through the reviewed plan the deploy workflow applies: its removal record
+    # releases it, and keeps its deploys once its resource is gone.
+    stack.write("campaigns.yaml", "campaigns:\n  - {id: 23, name: Welcome series, active: true}\n")
+    third = commit("Black Friday is over", "Cleo Closer")
+    plan = project / "plan.json"
+    stack.run("preview", "--save-plan", str(plan), env=ci("103"))
+    altcraft.admin.reset_calls()
+    stack.run("up", "--yes", "--plan", str(plan), env=ci("103"))
+    assert altcraft.admin.calls().get("deactivate") == 1 and altcraft.admin.write_calls() == 1
+    assert altcraft.admin.states()[18] == "inactive"
+    stack.preview("--expect-no-changes")  # the record, declared again, has nothing to do
+
+    shown = helper("history", "18", "--stack", "test", "--format", "json", env=env, cwd=project)
+    [removed] = json.loads(shown.stdout)["campaigns"]
+    assert (removed["name"], removed["in_stack"]) == ("Black Friday", False)
+    causes = [(e["cause"], e["update"], e["commit"]) for e in removed["events"]]
+    # The deploys are carried; the sighting of a refresh is not (a preview and its plan must agree).
+    assert causes == [("remove", 3, third), ("drift", 2, second), ("adopt", 1, first)]
+    remove = removed["events"][0]
+    assert (remove["sent"], remove["before"], remove["after"]) == (["deactivate"], "active", "inactive")
+    assert remove["run_url"] == "https://github.com/acme/campaigns/actions/runs/103"
+    text = helper("history", "18", "--stack", "test", env=env, cwd=project).stdout.splitlines()
+    assert text[0] == "campaign 18 Black Friday  (its entry left the file)"
+    assert "deactivate  active -> inactive  (remove)  update 3" in text[1]

@@ -13,6 +13,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from provider.engine.campaign_provider import CampaignProvider
 from provider.errors import BadToken, CampaignError, UserFacingError
+from provider.planning.record import LedgerEntry
 from tests.support.provider import configured, props
 from tests.support.stand_in import TOKEN, LocalAltcraft
 
@@ -196,11 +197,59 @@ def test_each_deploy_that_sends_calls_leaves_a_ledger_entry_and_a_refresh_keeps_
     ledger = outs["changes"]
     refreshed = configured(altcraft.url).read("18", outs)
     assert refreshed.outs["changes"] == ledger  # nothing changed in Altcraft since: nothing new
-    # A refresh that finds the campaign changed in Altcraft by someone else says so, first.
+    # A refresh that finds the campaign changed in Altcraft by someone else says so, first, and
+    # pushes no deploy out: a preview and the `up --plan` after its refresh see the same deploys.
     altcraft.admin.set_state(18, "active", user="ops.oncall")
     seen = configured(altcraft.url).read("18", outs).outs["changes"]
-    assert seen[1:] == ledger[: LEDGER_SIZE - 1]
+    assert seen[1:] == ledger
     assert re.fullmatch(
         r"\S+Z no call: inactive -> active \(seen: changed in Altcraft by ops\.oncall at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)",
         seen[0],
     )
+
+
+def test_a_removal_record_releases_the_campaign_and_the_deletion_after_it_sends_nothing(
+    altcraft: LocalAltcraft,
+) -> None:
+    provider = configured(altcraft.url)
+    campaign = provider.create({**props(19, True), "on_remove": "deactivate"}).outs  # already active
+    carried = ["2026-11-28T09:00:02Z activate: inactive -> active (adopt)"]
+    removal = {"removed_campaign": 19.0, "on_remove": "deactivate", "carried": carried}
+    assert provider.check({}, removal).failures == []
+    altcraft.admin.reset_calls()
+    outs = provider.create(removal).outs
+    assert altcraft.admin.calls().get("deactivate") == 1 and altcraft.admin.states()[19] == "inactive"
+    entry = LedgerEntry.parse(outs["changes"][0])
+    assert entry is not None and (entry.sent, entry.before, entry.after, entry.cause) == (
+        ("deactivate",),
+        "active",
+        "inactive",
+        "remove",
+    )
+    assert outs["changes"][1:] == carried and outs["name"] == "Cyber Monday" and "carried" not in outs
+    provider.delete("19", campaign)  # the engine deletes the campaign's resource after the record
+    assert altcraft.admin.write_calls() == 1
+    # Declared again from its outputs, the record has nothing to do; a second removal has.
+    again = {k: v for k, v in outs.items() if k not in ("changes", "name")}
+    assert provider.diff("19", outs, again).changes is False
+    assert provider.diff("19", outs, {**again, "generation": 2.0}).changes is True
+    assert provider.read("19", outs).outs == outs  # a refresh asks Altcraft nothing about a record
+    provider.delete("19", outs)  # a record leaving the stack sends nothing
+    assert altcraft.admin.write_calls() == 1
+
+
+def test_a_removal_with_retain_asks_altcraft_nothing_and_a_deleted_campaign_is_recorded_without_states(
+    altcraft: LocalAltcraft,
+) -> None:
+    provider = configured(altcraft.url)
+    altcraft.admin.reset_calls()
+    kept = provider.create({"removed_campaign": 19.0, "on_remove": "retain"}).outs
+    assert altcraft.admin.calls() == {} and altcraft.admin.states()[19] == "active"
+    assert re.fullmatch(r"\S+Z no call \(remove\)", kept["changes"][0]) and "name" not in kept
+    gone = provider.create({"removed_campaign": 999.0, "on_remove": "deactivate"}).outs
+    assert re.fullmatch(r"\S+Z no call \(remove\)", gone["changes"][0])
+    assert altcraft.admin.write_calls() == 0
+    # A second removal after the campaign came back: its entry first, then the earlier record's.
+    second = provider.update("19", kept, {"removed_campaign": 19.0, "on_remove": "retain", "generation": 2.0}).outs
+    assert len(second["changes"]) == 2 and second["changes"][1] == kept["changes"][0]
+    assert provider.check({}, {"removed_campaign": 19.0, "on_remove": "explode"}).failures

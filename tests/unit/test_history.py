@@ -4,6 +4,7 @@ import json
 
 from provider.cli.history import histories, to_json, to_text, updates_of
 from provider.planning.record import CAMPAIGN_TYPE
+from provider.planning.removals import REMOVAL_TYPE, REMOVED_KEY
 
 HISTORY = [  # as `pulumi stack history --json` prints it: newest first; the file backend's versions are 0
     {
@@ -73,3 +74,43 @@ def test_text_and_json() -> None:
     document = json.loads(to_json(found))
     assert document["version"] == 1 and document["campaigns"][0]["events"][0]["altcraft_by"] == "j.smith"
     assert to_text([]) == "no campaign of this stack has had a call sent by a deploy yet\n"
+
+
+def record(campaign_id: int, *entries: str, name: str | None = "Old name") -> dict:
+    outputs = {REMOVED_KEY: float(campaign_id), "on_remove": "deactivate", "changes": list(entries)}
+    outputs.update({"name": name} if name else {})
+    return {"type": REMOVAL_TYPE, "urn": f"urn::removal-{campaign_id}", "outputs": outputs}
+
+
+REMOVE = "2026-11-30T09:00:03Z deactivate: active -> inactive (remove)"
+RETAINED = "2026-11-30T09:00:01Z no call (remove)"
+
+
+def test_a_removed_campaign_keeps_its_history_on_its_removal_record() -> None:
+    found = histories([record(18, REMOVE, ADOPT), resource(19, ADOPT)], updates_of(HISTORY), {18})
+    [removed] = found
+    assert (removed.name, removed.in_stack) == ("Old name", False)
+    assert [(e.cause, e.sent, e.update) for e in removed.events] == [
+        ("remove", ["deactivate"], 3),
+        ("adopt", ["activate"], 1),
+    ]
+    assert to_text(found).splitlines()[:2] == [
+        "campaign 18 Old name  (its entry left the file)",
+        "  2026-11-30T09:00:03Z  deactivate  active -> inactive  (remove)  update 3, commit bbbbbbbbbbbb, "
+        "by Bob Builder, https://ci/102",
+    ]
+    [retained] = histories([record(20, RETAINED, name=None)], updates_of(HISTORY), set())
+    assert retained.name is None and (retained.events[0].before, retained.events[0].after) == (None, None)
+    assert to_text([retained]).splitlines()[1].startswith("  2026-11-30T09:00:01Z  no call  (remove)  update 3")
+
+
+def test_a_campaign_back_in_the_file_joins_its_old_and_new_ledgers_each_entry_once() -> None:
+    again = "2026-11-30T09:00:04Z activate: inactive -> active (adopt)"
+    # Back after a removal: new entries on the resource, old ones on the record; the live name wins.
+    [back] = histories([record(18, REMOVE, ADOPT), resource(18, again)], updates_of(HISTORY), set())
+    assert (back.name, back.in_stack) == ("Campaign 18", True)
+    assert [e.at for e in back.events] == ["2026-11-30T09:00:04Z", "2026-11-30T09:00:03Z", "2026-11-28T09:00:02Z"]
+    # A deletion that failed after the record was written: the deploys are on both, shown once;
+    # two deploys in one second stay two.
+    [both] = histories([resource(18, ADOPT, ADOPT), record(18, REMOVE, ADOPT, ADOPT)], updates_of(HISTORY), set())
+    assert [e.cause for e in both.events] == ["remove", "adopt", "adopt"]

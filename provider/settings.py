@@ -100,6 +100,16 @@ REQUIRE_NAME_GUARDS_KEY = REQUIRE_NAME_GUARDS.key
 SIBLING_STACKS = Setting(
     "altcraft:siblingStacks", "", None, "stacks sharing this account, a JSON list or names separated by commas"
 )
+# Change freezes (provider.planning.freezes): stack config only, reviewed in git like the file;
+# a variable that could lift one would be a silent bypass. ALTCRAFT_BREAK_GLASS passes one, for one
+# run, with a reason it prints and records.
+FREEZES = Setting(
+    "altcraft:freezes", "", None, 'periods when only deactivations are sent: JSON [{{"name", "from", "until"}}]'
+)
+BREAK_GLASS = Setting("", "ALTCRAFT_BREAK_GLASS", None, "the reason this one run may pass a freeze (required)")
+# More calls than this make a plan's risk high (its approval stricter). Stack config only: the
+# environment must not choose a lighter approval for one run.
+REVIEW_CHANGES = Setting("altcraft:reviewChanges", "", 10, "calls past which a plan's risk is high (default {default})")
 # How the client's messages name the settings that chose its URL, token and timeout.
 CLIENT_NAMES = SettingNames(
     url=f"{URL_KEY} (or {URL_ENV})", token=f"{TOKEN_KEY} or {TOKEN_ENV}", request_timeout=REQUEST_TIMEOUT.key
@@ -116,6 +126,9 @@ ALL = (
     CAMPAIGNS_FILE,
     REQUIRE_NAME_GUARDS,
     SIBLING_STACKS,
+    FREEZES,
+    BREAK_GLASS,
+    REVIEW_CHANGES,
 )
 # The guards the environment may loosen for one run (see _guard).
 OVERRIDDEN_FOR_ONE_RUN = (MAX_CHANGES, MAX_CLOCK_SKEW)
@@ -239,6 +252,11 @@ def max_clock_skew(config_get: Callable[[str], str | None], environ: Mapping[str
     """Seconds Altcraft's clock may be from this machine's in a run that reads windows, and the setting."""
     ceiling = MAX_CLOCK_SKEW_CEILING
     return _guard(MAX_CLOCK_SKEW, config_get, environ, 1, ceiling, f"a whole number of seconds from 1 to {ceiling}")
+
+
+def review_changes(config_get: Callable[[str], str | None]) -> tuple[int, str]:
+    """Calls past which a plan's risk is high, and the setting that chose it."""
+    return _guard(REVIEW_CHANGES, config_get, {}, 0, None, "a whole number of calls >= 0")
 
 
 def name_guards_required(config_get: Callable[[str], str | None], stack: str) -> tuple[bool, str]:

@@ -22,7 +22,7 @@ def _cell(text: str) -> str:
 
 def render() -> str:
     rows = [
-        f"| `{s.key}`{' (secret)' if s.secret else ''} | {_code(s.env)} | {_code(s.default_text)} | "
+        f"| {_code(s.key)}{' (secret)' if s.secret else ''} | {_code(s.env)} | {_code(s.default_text)} | "
         f"{_cell(s.described)} |"
         for s in settings.ALL
     ]

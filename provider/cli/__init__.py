@@ -30,7 +30,7 @@ PROG = "altcraft-campaigns"
 
 def settings_help() -> str:
     """Every setting, from the list the program and provider read (provider.settings.ALL)."""
-    rows = [(f"{s.key} (secret)" if s.secret else s.key, s.env, s.described) for s in settings.ALL]
+    rows = [(f"{s.key} (secret)" if s.secret else s.key or "-", s.env, s.described) for s in settings.ALL]
     table = "\n".join(f"  {key:<32} {env:<34} {what}" for key, env, what in rows)
     overrides = " and ".join(s.env for s in settings.OVERRIDDEN_FOR_ONE_RUN)
     return (

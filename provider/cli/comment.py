@@ -100,6 +100,13 @@ def _verdict(summary: Summary, calls: list[Row], windows: bool) -> list[str]:
         top += ["**The preview failed, so `pulumi up` sends nothing.** Why:", "", *_errors(summary.errors), ""]
         if summary.rows:
             top += [f"What the preview reviewed before it failed: {_calls_text(calls, drift)}.", ""]
+    if summary.break_glass is not None:
+        reason = code_span(summary.break_glass, MAX_LINE - 100, in_table=False)
+        top += [f"**Break-glass:** this run passes a change freeze, with the reason {reason}.", ""]
+    if not summary.failed and summary.risk_line is not None:  # which approval `pulumi up` waits for
+        risk = summary.risk
+        reasons = "; ".join(risk.reasons)
+        top += [f"**Risk: {risk.level}** ({code_span(reasons, MAX_LINE - 100, in_table=False)}).", ""]
     if releasing:
         released = len(summary.released)
         top += [f"**Releases {released} of the {summary.managed} managed campaigns.** {RELEASE_NOTE}", ""]

@@ -58,6 +58,7 @@ class Event:
     after: str | None  # campaign deleted in Altcraft)
     altcraft_by: str | None  # drift: who had changed the campaign in Altcraft
     altcraft_at: str | None
+    break_glass: str | None  # the reason given to pass a change freeze, when these calls needed one
     update: int | None  # the Pulumi update it belongs to; None when the history has no such update
     commit: str | None
     author: str | None
@@ -156,6 +157,7 @@ def _event(text: str, updates: list[Update]) -> Event:
         after=entry.after,
         altcraft_by=entry.edit.by if entry.edit else None,
         altcraft_at=entry.edit.at_text if entry.edit else None,
+        break_glass=entry.break_glass,
         update=update.number if update else None,
         commit=update.commit if update else None,
         author=update.author if update else None,
@@ -180,6 +182,7 @@ def _line(event: Event) -> str:
     why = event.cause
     if event.cause in ("drift", SEEN):
         why += f": {Edit(event.altcraft_by, _moment(event.altcraft_at)).text()}"
+    why += f"; break-glass: {event.break_glass}" if event.break_glass else ""
     states = f"  {event.before} -> {event.after}" if event.before and event.after else ""
     text = f"{event.at}  {', then '.join(event.sent) or 'no call'}{states}  ({why})"
     if event.update is None:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from provider.cli.preview_output import GENERIC_FAILURE, STREAMING_ENV, PolicyViolation, PreviewOutput, Step
+from provider.planning.freezes import Risk, parse_break_glass
 from provider.planning.lines import Edit, Kept, PlannedChange, one_line, parse_clock_line
 from provider.planning.record import CAMPAIGN_TYPE, campaign_id_of, intent_of, number
 
@@ -68,6 +69,17 @@ class Summary:
     read_at: str | None = None  # when the preview read the windows (Altcraft's clock)
     failed: bool = False
     managed: int | None = None  # campaigns managed at the last deploy (the stack's output), if shown
+    risk_line: Risk | None = None  # the program's verdict (provider.planning.freezes), if it got that far
+    break_glass: str | None = None  # the reason this run passes a freeze, if it does
+
+    @property
+    def risk(self) -> Risk:
+        """`high` or `normal`, and why. A preview that failed or never said is high: a plan nobody
+        could rate gets the stricter approval."""
+        if self.failed or self.risk_line is None:
+            why = "the preview failed" if self.failed else "the preview does not rate its risk (an older program?)"
+            return Risk("high", (why,))
+        return self.risk_line
 
     @property
     def status(self) -> Literal["ok", "failed"]:
@@ -83,6 +95,8 @@ def summarize(preview: PreviewOutput) -> Summary:
     rows: dict[int, Row] = {}  # the preview's lines first; steps without one add a no-call row
     notes: list[str] = []
     read_at: str | None = None
+    risk: Risk | None = None
+    glass: str | None = None
     for diagnostic in preview.diagnostics:
         if diagnostic.severity not in ("info", "warning"):
             continue  # an error's lines describe what will not be sent
@@ -99,6 +113,11 @@ def summarize(preview: PreviewOutput) -> Summary:
                 )  # fmt: skip
             elif parse_clock_line(line):
                 read_at = parse_clock_line(line)
+            elif Risk.parse(line) is not None:
+                risk = Risk.parse(line)
+            elif parse_break_glass(line) is not None:
+                glass = parse_break_glass(line)
+                notes.append(line.strip())
             elif diagnostic.severity == "warning" and line.strip():
                 notes.append(line.strip())
     errors = _errors(preview)
@@ -116,6 +135,8 @@ def summarize(preview: PreviewOutput) -> Summary:
         read_at,
         failed=bool(errors),
         managed=_managed(preview.steps),
+        risk_line=risk,
+        break_glass=glass,
     )
 
 
@@ -188,10 +209,14 @@ def _managed(steps: list[Step]) -> int | None:
 
 
 def to_json(summary: Summary) -> str:
-    """The bots' contract: {version, status, errors, notes, rows} (docs/pull-request-workflow.md, its JSON)."""
+    """The bots' contract: {version, status, risk, risk_reasons, break_glass, errors, notes, rows}
+    (docs/pull-request-workflow.md, its JSON)."""
     document = {
         "version": FORMAT_VERSION,
         "status": summary.status,
+        "risk": summary.risk.level,
+        "risk_reasons": list(summary.risk.reasons),
+        "break_glass": summary.break_glass,
         "errors": summary.errors,
         "notes": summary.notes,
         "rows": [asdict(row) for row in summary.rows],

@@ -47,6 +47,7 @@ from provider.errors import (
 )
 from provider.planning.reconcile import Desired, Intent, Steps, cause_of, describe, plan, plan_removal, satisfies
 from provider.planning.record import (
+    BREAK_GLASS_KEY,
     MODULE,
     OBSERVED_KEY,
     OUTPUT_ATTRIBUTES,
@@ -159,7 +160,9 @@ class CampaignProvider(ResourceProvider):
             return removal_record.create(self.view, self._apply, props)
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
         desired = desired_of(props)
-        live, entry = self._converge(desired, self._live(desired.campaign_id, adopting=True), deployed=None)
+        live, entry = self._converge(
+            desired, self._live(desired.campaign_id, adopting=True), None, props.get(BREAK_GLASS_KEY)
+        )
         outs = with_ledger(outputs_of(desired, live), [entry] if entry else [])
         return CreateResult(id_=str(desired.campaign_id), outs=outs)
 
@@ -198,7 +201,9 @@ class CampaignProvider(ResourceProvider):
         if is_removal(news):
             return removal_record.update(self.view, self._apply, olds, news)
         desired = desired_of(news)
-        live, entry = self._converge(desired, self._live(desired.campaign_id, adopting=False), intent_of(olds))
+        live, entry = self._converge(
+            desired, self._live(desired.campaign_id, adopting=False), intent_of(olds), news.get(BREAK_GLASS_KEY)
+        )
         return UpdateResult(
             outs=with_ledger(outputs_of(desired, live), [*([entry] if entry else []), *ledger_of(olds)])
         )
@@ -230,9 +235,10 @@ class CampaignProvider(ResourceProvider):
             raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
 
     def _converge(
-        self, desired: Desired, live: LiveCampaign, deployed: Intent | None
+        self, desired: Desired, live: LiveCampaign, deployed: Intent | None, break_glass: str | None
     ) -> tuple[LiveCampaign, str | None]:
-        """The campaign after the calls its plan needs, and the ledger entry for them (None: no call)."""
+        """The campaign after the calls its plan needs, and the ledger entry for them (None: no call);
+        `break_glass`: the reason this run gave to pass a freeze, kept with the calls it let through."""
         steps = plan(desired, live, deployed)
         if steps is None:
             return live, None
@@ -240,7 +246,7 @@ class CampaignProvider(ResourceProvider):
         after = self._apply(steps, live)
         cause = cause_of(desired.intent, deployed)
         sent = [call.method for call in steps.calls]
-        return after, ledger_entry(sent_at, sent, cause, live.state, after.state, live)
+        return after, ledger_entry(sent_at, sent, cause, live.state, after.state, live, break_glass)
 
     def _apply(self, steps: Steps, live: LiveCampaign) -> LiveCampaign:
         client = self.client()
@@ -299,13 +305,19 @@ class CampaignResource(Resource, module=MODULE, name=TYPE_NAME):
     name: pulumi.Output[str]
 
     def __init__(
-        self, desired: Desired, observed_state: str | None = None, opts: pulumi.ResourceOptions | None = None
+        self,
+        desired: Desired,
+        observed_state: str | None = None,
+        break_glass: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         workarounds.before_registering()
         # Outputs exist as attributes only for keys declared here.
         props: dict[str, Any] = {**inputs_of(desired), **dict.fromkeys(OUTPUT_ATTRIBUTES)}
         if observed_state is not None:  # only when the refresh's reading cannot be trusted
             props[OBSERVED_KEY] = observed_state
+        if break_glass is not None:  # only on the campaigns whose calls pass a freeze
+            props[BREAK_GLASS_KEY] = break_glass
         if desired.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True))
         super().__init__(CampaignProvider(), resource_name(desired.campaign_id), props, opts)

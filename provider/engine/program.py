@@ -26,6 +26,17 @@ from provider.engine.campaign_provider import CampaignResource, RemovalResource
 from provider.engine.checkpoint import last_checkpoint, stack_resources, this_stack
 from provider.engine.saved_settings import changed_since, saved_provider_config, stale_note
 from provider.errors import ClockError, SpecError, UserFacingError
+from provider.planning.freezes import (
+    break_glass_line,
+    break_glass_reason,
+    current,
+    freeze_refusal,
+    parse_freezes,
+    refused,
+    risk_of,
+    upcoming,
+    upcoming_note,
+)
 from provider.planning.lines import clock_line
 from provider.planning.reconcile import Desired, satisfies
 from provider.planning.record import campaigns_in
@@ -33,12 +44,15 @@ from provider.planning.removals import removals_to_declare
 from provider.planning.review import over_limit, review_campaigns
 from provider.planning.siblings import SIBLING_STACKS_KEY, claims, conflicts, id_ranges, sibling_stacks
 from provider.settings import (
+    BREAK_GLASS,
     CAMPAIGNS_FILE_KEY,
+    FREEZES,
     Settings,
     campaigns_file,
     max_changes,
     max_clock_skew,
     name_guards_required,
+    review_changes,
 )
 
 CLOCK_SKEW_WORTH_SAYING = timedelta(minutes=2)
@@ -54,6 +68,9 @@ def run() -> None:
         limit = max_changes(stack_config, os.environ)  # every setting checked before any network
         skew_s, skew_source = max_clock_skew(stack_config, os.environ)
         guarded, guard_source = name_guards_required(stack_config, stack_name)
+        freezes = parse_freezes(stack_config(FREEZES.key), FREEZES.key)
+        glass = break_glass_reason(os.environ.get(BREAK_GLASS.env), BREAK_GLASS.env)
+        review_limit = review_changes(stack_config)
         unguarded = missing_name_guards(specs, stack_name, guard_source) if guarded else []
         if unguarded:  # a mandatory rule, all or nothing: no entry of the file is applied
             raise SpecError(path, unguarded)
@@ -68,8 +85,9 @@ def run() -> None:
         timed = [spec for spec in specs if spec.schedule]
 
         def clock() -> datetime:
-            # Only a run that decides by the time must trust a clock (provider.altcraft.clock).
-            if not timed:
+            # Only a run that decides by the time must trust a clock (provider.altcraft.clock): one
+            # with windows, or with freezes.
+            if not timed and not freezes:
                 return client.now()
             return trusted_now(
                 client.clock.reading(), timedelta(seconds=skew_s), skew_source, client.redact(settings.url)
@@ -78,7 +96,7 @@ def run() -> None:
         review = review_campaigns(specs, view.get, campaigns_in(checkpoint), clock, removed_at=specs.line)
         clock()  # again: every answer of the review, not only those before it first read the time
     except ClockError as error:
-        fail(clock_failure(error, path, timed))
+        fail(clock_failure(error, path, timed) if timed else freeze_clock_failure(error))
     except UserFacingError as error:
         fail(str(error))
     stale = changed_since(saved_provider_config(checkpoint), stack_config)
@@ -94,6 +112,12 @@ def run() -> None:
     too_many = over_limit(review.changes, *limit)
     if too_many:
         fail(f"{path}: {too_many}\n(checked against {where})")
+    freeze = current(freezes, review.now) if freezes else None
+    blocked = refused(review.changes) if freeze else []
+    if blocked and glass is None:
+        fail(f"{freeze_refusal(freeze, blocked, review.now, BREAK_GLASS.env)}\n(checked against {where})")
+    passed = freeze if blocked else None
+    glass_for = {change.campaign_id for change in blocked}  # the calls break-glass lets through
     # Worded for any command that runs the program (refresh and destroy do, with --run-program).
     count = review.calls
     if count:
@@ -106,6 +130,14 @@ def run() -> None:
         pulumi.log.info(clock_line(review.now))
     for change in review.changes:  # an irreversible call stands out as a warning
         (pulumi.log.warn if change.irreversible else pulumi.log.info)(change.line())
+    if passed is not None:
+        pulumi.log.warn(break_glass_line(glass, passed, len(blocked)))
+    elif glass is not None:
+        pulumi.log.info(f"{BREAK_GLASS.env} is set, but no freeze refuses a call of this run: it lets nothing through")
+    soon = upcoming(freezes, review.now) if freezes and freeze is None else None
+    if soon is not None and refused(review.changes):
+        pulumi.log.warn(upcoming_note(soon, refused(review.changes), review.now))
+    pulumi.log.info(risk_of(review.changes, passed, count, *review_limit).line())
     for launch in review.launches:
         pulumi.log.info(launch)
     for note in review.notes:
@@ -119,7 +151,11 @@ def run() -> None:
         # old account, or a revoked token. This run's listing, with the new values, decides instead.
         pulumi.log.info(stale_note(stale, where))
     campaigns = [
-        CampaignResource(desired, observed_state=view.get(desired.campaign_id).state if stale else None)
+        CampaignResource(
+            desired,
+            observed_state=view.get(desired.campaign_id).state if stale else None,
+            break_glass=glass if desired.campaign_id in glass_for else None,
+        )
         for desired in review.desired
     ]
     # Entries that left the file are released by their removal records, which keep their ledgers.
@@ -135,6 +171,14 @@ def clock_failure(error: ClockError, path: str, timed: list[CampaignSpec], shown
     return (
         f"{error}.\nThe entries with a window or complete_at ({entries}{more}) are read by the clock, so this run "
         "cannot trust what they ask for now. Nothing was sent to Altcraft."
+    )
+
+
+def freeze_clock_failure(error: ClockError) -> str:
+    """The clock's reason, when only the stack's freezes made this run depend on the time."""
+    return (
+        f"{error}.\nThe stack has change freezes ({FREEZES.key}), read by the clock, so this run cannot tell "
+        "whether one is on. Nothing was sent to Altcraft."
     )
 
 

@@ -20,6 +20,9 @@ every key costs bytes per campaign in a state the file backend rewrites after ev
     target                 this run's target, when the window makes it differ from the timeless one
     observed_state         the live state as the program read it, only when the refresh used stale
                            settings (provider.engine.saved_settings)
+    break_glass            the reason this run passes a freeze, only on the campaigns whose calls it
+                           lets through (provider.planning.freezes); kept in the ledger entry, not
+                           in the outputs
 
 Outputs: the inputs, with `active` replaced by the live state's "is active", plus
 
@@ -69,6 +72,8 @@ INPUT_DEFAULTS: dict[str, Any] = {
 UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed", "scheduled_in_altcraft")
 # The live state as the program read it, given only when the refresh used stale settings.
 OBSERVED_KEY = "observed_state"
+# The reason a run passes a freeze, given only to the campaigns it lets through.
+BREAK_GLASS_KEY = "break_glass"
 # Output keys that exist as attributes of the resource object (declared before they are known).
 OUTPUT_ATTRIBUTES = ("state", "name")
 # The ledger (`altcraft-campaigns history`): the last deploys that sent calls for the campaign, and
@@ -197,9 +202,11 @@ class LedgerEntry:
     after: str | None  # with `on_remove: retain`, or of a campaign deleted in Altcraft)
     cause: str  # adopt, change, drift, remove: why calls were sent; seen: a refresh found Altcraft changed
     edit: Edit | None = None  # drift and seen: who had changed the campaign in Altcraft, and when
+    break_glass: str | None = None  # the reason given to pass a freeze, when these calls needed one
 
     def text(self) -> str:
         why = f"{self.cause}: {self.edit.text()}" if self.edit is not None else self.cause
+        why += f"; break-glass: {self.break_glass}" if self.break_glass else ""
         states = f": {self.before} -> {self.after}" if self.before and self.after else ""
         return f"{self.at} {', '.join(self.sent) or NO_CALL}{states} ({why})"
 
@@ -210,18 +217,24 @@ class LedgerEntry:
             return None
         sent = () if match["sent"] == NO_CALL else tuple(match["sent"].split(", "))
         edit = Edit.from_match(match["by"], match["at"])
-        return cls(match["when"], sent, match["before"], match["after"], match["cause"], edit)
+        return cls(match["when"], sent, match["before"], match["after"], match["cause"], edit, match["glass"])
 
 
 NO_CALL = "no call"
 _LEDGER_LINE = re.compile(
     rf"(?P<when>\S+Z) (?P<sent>{NO_CALL}|[a-z]+(?:, [a-z]+)*)(?:: (?P<before>[a-z]+) -> (?P<after>[a-z]+))? "
-    rf"\((?P<cause>adopt|change|drift|remove|{SEEN})(?:: {EDIT_PATTERN})?\)"
+    rf"\((?P<cause>adopt|change|drift|remove|{SEEN})(?:: {EDIT_PATTERN})?(?:; break-glass: (?P<glass>.+))?\)"
 )
 
 
 def ledger_entry(
-    at: datetime, sent: list[str], cause: str, before: str | None, after: str | None, live: LiveCampaign | None
+    at: datetime,
+    sent: list[str],
+    cause: str,
+    before: str | None,
+    after: str | None,
+    live: LiveCampaign | None,
+    break_glass: str | None = None,
 ) -> str:
     """One entry for a campaign, as the state keeps it (`LedgerEntry`); `live` is the campaign as
     the listing showed it before the calls (for drift and seen: who had changed it)."""
@@ -229,7 +242,7 @@ def ledger_entry(
         Edit.of(live) if live is not None and cause in ("drift", SEEN) else None
     )  # else the file's change, an adoption, a removal
     return LedgerEntry(
-        format_time(at.astimezone(UTC).replace(microsecond=0)), tuple(sent), before, after, cause, edit
+        format_time(at.astimezone(UTC).replace(microsecond=0)), tuple(sent), before, after, cause, edit, break_glass
     ).text()
 
 

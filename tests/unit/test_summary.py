@@ -12,6 +12,7 @@ from provider.cli.comment import to_markdown
 from provider.cli.preview_output import read_preview
 from provider.cli.summary import NO_CALL, Row, Summary, to_json
 from provider.cli.summary import summarize as summarize_output
+from provider.planning.freezes import Risk
 from provider.planning.lines import PlannedChange
 from tests.support.markdown import render, table_rows, tags
 
@@ -55,8 +56,11 @@ def test_markdown_sets_drift_apart_with_a_sentence() -> None:
 
 def test_json_is_one_versioned_object_with_status_errors_and_rows() -> None:
     document = json.loads(to_json(summarize(PREVIEW)))
-    assert list(document) == ["version", "status", "errors", "notes", "rows"]
+    assert list(document) == ["version", "status", "risk", "risk_reasons", "break_glass", "errors", "notes", "rows"]
     assert (document["version"], document["status"], document["errors"]) == (1, "ok", [])
+    # This recorded preview is from before previews rated their plans: unrated is high.
+    assert (document["risk"], document["break_glass"]) == ("high", None)
+    assert document["risk_reasons"] == ["the preview does not rate its risk (an older program?)"]
     rows = document["rows"]
     assert rows[0] == {
         "campaign_id": 18,
@@ -241,3 +245,48 @@ def test_the_chart_uses_the_offset_most_windows_were_written_in() -> None:
     assert "    active :2026-11-27 00:00:00, 2026-11-28 00:00:00" in chart  # as written
     assert "    activates :milestone, 2026-11-26 22:00:00, 0d" in chart  # 00:00+03:00, in +01:00
     assert gantt(rows[1:], None)[2] == "    title Windows (times in UTC+01:00)"
+
+
+GLASS = 'break-glass: "INC-42: relaunch (approved)" passes freeze "Black Friday" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) for 1 call'
+
+
+def test_the_risk_and_the_break_glass_reason_come_from_the_preview_and_lead_the_comment() -> None:
+    change = "campaign 18 Black Friday: inactive -> active (change)"
+    risk = 'risk: high (passes freeze "Black Friday" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) (break-glass))'
+    preview = {
+        "diagnostics": [
+            {"message": f"{change}\n{risk}\n", "severity": "info"},
+            {"message": GLASS + "\n", "severity": "warning"},
+        ]
+    }
+    summary = summarize(preview)
+    assert (summary.risk.level, summary.break_glass) == ("high", "INC-42: relaunch (approved)")
+    document = json.loads(to_json(summary))
+    assert document["risk_reasons"] == [
+        'passes freeze "Black Friday" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) (break-glass)'
+    ]
+    html = render(to_markdown(summary))
+    assert (
+        "<strong>Break-glass:</strong> this run passes a change freeze, with the reason <code>INC-42: relaunch (approved)</code>"
+        in html
+    )
+    assert "<strong>Risk: high</strong>" in html
+    assert html.index("Break-glass") < html.index("<table>")  # before any table: a reviewer cannot miss it
+    normal = summarize(
+        {
+            "diagnostics": [
+                {
+                    "message": "risk: normal (no irreversible call, no freeze passed, 1 of at most 10 calls)\n",
+                    "severity": "info",
+                }
+            ]
+        }
+    )
+    assert (normal.risk.level, normal.break_glass) == ("normal", None)
+    # A failed preview is high whatever it said before failing.
+    failed = {"diagnostics": [*normal_diagnostics(), {"message": "boom", "severity": "error"}]}
+    assert summarize(failed).risk == Risk("high", ("the preview failed",))
+
+
+def normal_diagnostics() -> list[dict]:
+    return [{"message": "risk: normal (x)\n", "severity": "info"}]

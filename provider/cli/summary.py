@@ -116,8 +116,7 @@ def summarize(preview: PreviewOutput) -> Summary:
             elif Risk.parse(line) is not None:
                 risk = Risk.parse(line)
             elif parse_break_glass(line) is not None:
-                glass = parse_break_glass(line)
-                notes.append(line.strip())
+                glass = parse_break_glass(line)  # shown first by the comment, not among the notes
             elif diagnostic.severity == "warning" and line.strip():
                 notes.append(line.strip())
     errors = _errors(preview)

@@ -126,7 +126,7 @@ def run() -> None:
         pulumi.log.info(f"{where}: `pulumi up` would send no calls")
     else:
         pulumi.log.info(f"{where} matches {path}: `pulumi up` would send no calls")
-    if review.now is not None and any(spec.schedule for spec in specs):
+    if review.now is not None and (timed or freezes):  # the moment windows and freezes were judged at
         pulumi.log.info(clock_line(review.now))
     for change in review.changes:  # an irreversible call stands out as a warning
         (pulumi.log.warn if change.irreversible else pulumi.log.info)(change.line())

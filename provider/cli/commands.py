@@ -118,3 +118,5 @@ def run_history(args: argparse.Namespace) -> None:
     updates = history.updates_of(project.update_history(stack))
     found = history.histories(resources, updates, ids)
     sys.stdout.write(history.to_json(found) if args.format == "json" else history.to_text(found))
+    for missing in sorted(ids - {campaign.campaign_id for campaign in found}):
+        sys.stderr.write(f"campaign {missing}: stack {stack} has no record of it (never deployed by this stack)\n")

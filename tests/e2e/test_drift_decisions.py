@@ -153,3 +153,6 @@ def test_history_names_each_deploy_its_update_commit_and_run_and_drift_its_autho
     text = helper("history", "18", "--stack", "test", env=env, cwd=project).stdout.splitlines()
     assert text[0] == "campaign 18 Black Friday  (its entry left the file)"
     assert "deactivate  active -> inactive  (remove)  update 3" in text[1]
+    unknown = helper("history", "18", "99", "--stack", "test", env=env, cwd=project)
+    assert unknown.returncode == 0 and unknown.stdout.startswith("campaign 18 Black Friday")
+    assert unknown.stderr == "campaign 99: stack test has no record of it (never deployed by this stack)\n"

@@ -97,7 +97,7 @@ def trusted_now(reading: ClockReading, max_skew: timedelta, setting: str, url: s
     spread = reading.highest - reading.lowest
     if spread > max_skew:
         raise ClockError(
-            f"Altcraft's answers in this run disagree about the time by {_span(spread)} (Date headers from "
+            f"Altcraft's answers in this run disagree about the time by {duration(spread)} (Date headers from "
             f"{url} between {_at(ours + reading.lowest)} and {_at(ours + reading.highest)}), more than {setting} "
             f"allows ({_seconds(max_skew)}). A cache or proxy in front of Altcraft may send stale Date headers"
         )
@@ -137,15 +137,15 @@ def _seconds(span: timedelta) -> str:
 
 
 def _signed(offset: timedelta) -> str:
-    return ("ahead by " if offset > timedelta(0) else "behind by ") + _span(abs(offset))
+    return ("ahead by " if offset > timedelta(0) else "behind by ") + duration(abs(offset))
 
 
 def relative(offset: timedelta) -> str:
     """How one clock stands to another: `5 d 16 h ahead of`, `42 s behind`."""
-    return f"{_span(offset)} {'ahead of' if offset > timedelta(0) else 'behind'}"
+    return f"{duration(offset)} {'ahead of' if offset > timedelta(0) else 'behind'}"
 
 
-def _span(span: timedelta) -> str:
+def duration(span: timedelta) -> str:
     """A duration in the largest units that say it: `11 d 0 h`, `4 h 0 min`, `7 min 3 s`, `42 s`.
 
     Rounded to its smaller unit, not cut: a Date header counts whole seconds, so a clock 6 hours

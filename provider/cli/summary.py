@@ -113,10 +113,10 @@ def summarize(preview: PreviewOutput) -> Summary:
                 )  # fmt: skip
             elif parse_clock_line(line):
                 read_at = parse_clock_line(line)
-            elif Risk.parse(line) is not None:
-                risk = Risk.parse(line)
-            elif parse_break_glass(line) is not None:
-                glass = parse_break_glass(line)  # shown first by the comment, not among the notes
+            elif (rated := Risk.parse(line)) is not None:
+                risk = rated
+            elif (reason := parse_break_glass(line)) is not None:
+                glass = reason  # shown first by the comment, not among the notes
             elif diagnostic.severity == "warning" and line.strip():
                 notes.append(line.strip())
     errors = _errors(preview)

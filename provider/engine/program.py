@@ -135,8 +135,9 @@ def run() -> None:
     elif glass is not None:
         pulumi.log.info(f"{BREAK_GLASS.env} is set, but no freeze refuses a call of this run: it lets nothing through")
     soon = upcoming(freezes, review.now) if freezes and freeze is None else None
-    if soon is not None and refused(review.changes):
-        pulumi.log.warn(upcoming_note(soon, refused(review.changes), review.now))
+    held_back = refused(review.changes) if soon is not None else []
+    if held_back:
+        pulumi.log.warn(upcoming_note(soon, held_back, review.now))
     pulumi.log.info(risk_of(review.changes, passed, count, *review_limit).line())
     for launch in review.launches:
         pulumi.log.info(launch)

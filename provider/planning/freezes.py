@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from provider.altcraft.clock import relative
+from provider.altcraft.clock import duration
 from provider.campaigns.schedule import TimeError, format_time, parse_time
 from provider.errors import SettingsError
 from provider.planning.lines import PlannedChange, one_line, who
@@ -123,7 +123,7 @@ def freeze_refusal(freeze: Freeze, blocked: Sequence[PlannedChange], now: dateti
     lines = [f"{change.line()}" for change in blocked[:shown]]
     lines += [f"... and {len(blocked) - shown} more"] if len(blocked) > shown else []
     return (
-        f"{freeze.describe()} is on: it ends in {_span(freeze.end - now)}. During a freeze only deactivations are "
+        f"{freeze.describe()} is on: it ends in {duration(freeze.end - now)}. During a freeze only deactivations are "
         f"sent; {len(blocked)} planned change{'s' if len(blocked) != 1 else ''} would send something else:\n"
         + "\n".join(lines)
         + f"\nNothing was sent to Altcraft. Deploy after {format_time(freeze.end)}, or, for an emergency, pass the "
@@ -136,14 +136,10 @@ def upcoming_note(freeze: Freeze, blocked: Sequence[PlannedChange], now: datetim
     ids = ", ".join(str(change.campaign_id) for change in blocked[:10]) + (", ..." if len(blocked) > 10 else "")
     which = f"campaign{'s' if len(blocked) > 1 else ''} {ids}"
     return (
-        f"{freeze.describe()} begins in {_span(freeze.start - now)}: a `pulumi up` after "
+        f"{freeze.describe()} begins in {duration(freeze.start - now)}: a `pulumi up` after "
         f"{format_time(freeze.start)} refuses {len(blocked)} of these changes ({which}): only deactivations are "
         "sent during a freeze"
     )
-
-
-def _span(span: timedelta) -> str:
-    return relative(span).rsplit(" ", 2)[0]  # "3 h 0 min ahead of" -> "3 h 0 min"
 
 
 # -- the lines a run logs and the summary reads back ----------------------------------------

@@ -107,12 +107,12 @@ def test_the_bound_is_a_guard_the_environment_overrides_for_one_run() -> None:
 
 
 def test_a_span_read_from_whole_second_dates_rounds_to_its_smaller_unit() -> None:
-    from provider.altcraft.clock import _span
+    from provider.altcraft.clock import duration
 
     # A Date header counts whole seconds: six hours ahead can read as 5 h 59 min 59.4 s.
-    assert _span(timedelta(hours=6) - timedelta(seconds=0.6)) == "6 h 0 min"
-    assert _span(timedelta(days=11) - timedelta(seconds=0.6)) == "11 d 0 h"
-    assert _span(timedelta(minutes=7, seconds=3)) == "7 min 3 s"
+    assert duration(timedelta(hours=6) - timedelta(seconds=0.6)) == "6 h 0 min"
+    assert duration(timedelta(days=11) - timedelta(seconds=0.6)) == "11 d 0 h"
+    assert duration(timedelta(minutes=7, seconds=3)) == "7 min 3 s"
 
 
 def test_how_far_apart_two_clocks_are_is_said_in_units_not_raw_seconds() -> None:

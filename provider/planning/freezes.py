@@ -146,8 +146,8 @@ def upcoming_note(freeze: Freeze, blocked: Sequence[PlannedChange], now: datetim
 
 BREAK_GLASS_LINE = 'break-glass: "{reason}" passes {freeze} for {count} call{s}'
 _BREAK_GLASS = re.compile(r'break-glass: "(?P<reason>.*)" passes (?P<freeze>freeze ".*" \(.*\)) for \d+ calls?')
-RISK_LINE = "risk: {risk} ({reasons})"
-_RISK = re.compile(r"risk: (?P<risk>high|normal) \((?P<reasons>.*)\)")
+# The reasons as a JSON list: they quote campaign and freeze names, which may hold any separator.
+_RISK = re.compile(r"risk: (?P<risk>high|normal) (?P<reasons>\[.*\])")
 NO_RISK = "no irreversible call, no freeze passed, {calls} of at most {limit} calls"
 
 
@@ -157,12 +157,19 @@ class Risk:
     reasons: tuple[str, ...]  # why high; for normal, one line saying what it is not
 
     def line(self) -> str:
-        return RISK_LINE.format(risk=self.level, reasons="; ".join(self.reasons))
+        """`risk: high ["irreversible: campaign 21 Spring collection completes"]`"""
+        return f"risk: {self.level} {json.dumps(list(self.reasons), ensure_ascii=False)}"
 
     @classmethod
     def parse(cls, text: str) -> Risk | None:
         match = _RISK.fullmatch(text.strip())
-        return cls(match["risk"], tuple(match["reasons"].split("; "))) if match else None
+        try:
+            reasons = json.loads(match["reasons"]) if match else None
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(reasons, list) or not all(isinstance(reason, str) for reason in reasons):
+            return None
+        return cls(match["risk"], tuple(reasons))
 
 
 def risk_of(changes: Sequence[PlannedChange], passed: Freeze | None, calls: int, limit: int, limit_key: str) -> Risk:

@@ -126,3 +126,7 @@ def test_risk_is_high_for_an_irreversible_call_a_freeze_passed_or_many_calls() -
     line = risk_of([change(3, "active", "completed")], friday, 12, 10, "k").line()
     assert Risk.parse(line) == risk_of([change(3, "active", "completed")], friday, 12, 10, "k")
     assert Risk.parse("risk: maybe (x)") is None
+    assert Risk.parse('risk: high ["x"') is None and Risk.parse("risk: high [1]") is None
+    # A name may hold any separator: the reasons stay as they were.
+    odd = risk_of([PlannedChange(7, 'Sale; part "2"', "active", "completed", "change")], None, 1, 10, "k")
+    assert Risk.parse(odd.line()) == odd and odd.reasons == ('irreversible: campaign 7 Sale; part "2" completes',)

@@ -252,7 +252,7 @@ GLASS = 'break-glass: "INC-42: relaunch (approved)" passes freeze "Black Friday"
 
 def test_the_risk_and_the_break_glass_reason_come_from_the_preview_and_lead_the_comment() -> None:
     change = "campaign 18 Black Friday: inactive -> active (change)"
-    risk = 'risk: high (passes freeze "Black Friday" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) (break-glass))'
+    risk = 'risk: high ["passes freeze \\"Black Friday\\" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) (break-glass)"]'
     preview = {
         "diagnostics": [
             {"message": f"{change}\n{risk}\n", "severity": "info"},
@@ -276,7 +276,7 @@ def test_the_risk_and_the_break_glass_reason_come_from_the_preview_and_lead_the_
         {
             "diagnostics": [
                 {
-                    "message": "risk: normal (no irreversible call, no freeze passed, 1 of at most 10 calls)\n",
+                    "message": 'risk: normal ["no irreversible call, no freeze passed, 1 of at most 10 calls"]\n',
                     "severity": "info",
                 }
             ]
@@ -289,4 +289,4 @@ def test_the_risk_and_the_break_glass_reason_come_from_the_preview_and_lead_the_
 
 
 def normal_diagnostics() -> list[dict]:
-    return [{"message": "risk: normal (x)\n", "severity": "info"}]
+    return [{"message": 'risk: normal ["x"]\n', "severity": "info"}]

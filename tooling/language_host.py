@@ -17,7 +17,8 @@ This proxy sits in front of it, as `pulumi-language-python`: it starts the real 
 calls itself as the current host does. RunPlugin: the plugin's own virtualenv (its
 PulumiPolicy.yaml `virtualenv` option, resolved against its directory), `python -u` (a policy
 pack prints its port without flushing), its output streamed back as it comes. InstallDependencies:
-the virtualenv created only if missing, then requirements.txt installed into it. Standard library, grpc and the Pulumi
+the virtualenv created only if missing, then requirements.txt installed into it. No process outlives
+the CLI: the real host ends with the proxy, and the proxy with the CLI. Standard library, grpc and the Pulumi
 SDK only: it runs with the project's .venv python, named by the launcher `make setup` writes.
 
     python language_host.py --host <path of the real host> [the CLI's arguments]
@@ -38,6 +39,10 @@ from concurrent import futures
 from pathlib import Path
 from typing import Any
 
+# Who started us, read before the slow imports below: the CLI. Compared later with our parent of the
+# moment, which changes only when the CLI is gone (the kernel hands us to another process).
+_CLI = os.getppid()
+
 try:
     import grpc
     import yaml
@@ -57,6 +62,7 @@ _STREAMING = {
 }
 _MAX_MESSAGE = 400 * 1024 * 1024  # the CLI's own limit for plugin messages
 HOST_EXIT_GRACE_S = 1.0
+CLI_WATCH_INTERVAL_S = 0.2  # how soon we end after a CLI that exited without closing us
 # How a call to a host that died fails. Not UNIMPLEMENTED and the like: the CLI probes the old host
 # with calls it does not know on every run, and those must not wait.
 _CONNECTION_LOST = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.UNKNOWN, grpc.StatusCode.CANCELLED})
@@ -248,6 +254,16 @@ def _end_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def _end_with_the_cli(stop: Any) -> None:
+    """Stop once the CLI that started us is gone. The CLI does not always close its language host:
+    a run that fails early (a wrong config passphrase) can exit and leave it running, and no signal
+    reaches us then. A parent-death signal would not do instead: Go starts us from whichever of its
+    threads, and the signal follows that thread's end, not the CLI's."""
+    while os.getppid() == _CLI:
+        time.sleep(CLI_WATCH_INTERVAL_S)
+    stop()
+
+
 def python_for(directory: Path, virtualenv: Any) -> str:
     """The interpreter for a program or plugin in `directory`, as the current host chooses it."""
     if isinstance(virtualenv, str) and virtualenv:
@@ -315,6 +331,7 @@ def main(argv: list[str] | None = None) -> None:
         server.stop(grace=1)
 
     threading.Thread(target=host_gone, daemon=True).start()
+    threading.Thread(target=_end_with_the_cli, args=(stop,), daemon=True).start()
     server.wait_for_termination()
     try:
         host.wait(timeout=5)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -50,6 +51,39 @@ def left_behind(directory: Path, within_s: float = 15.0) -> dict[int, str]:
     while (running := processes_in(directory)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return running
+
+
+# Stands in for a CLI that starts its language host and exits without closing it, as the real CLI
+# sometimes does when a run fails early: it prints the host's port and its pid, then waits.
+_A_CLI_THAT_FORGETS_ITS_HOST = """
+import os, subprocess, sys, time
+host = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+print(host.stdout.readline().strip(), host.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_host_whose_cli_exits_without_closing_it_ends_too(tmp_path: Path) -> None:
+    env = {**os.environ, "PULUMI_PYTHON_CMD": sys.executable}  # the proxy, not upstream's host alone
+    cli = subprocess.Popen(
+        [sys.executable, "-c", _A_CLI_THAT_FORGETS_ITS_HOST, str(TOOLS_BIN / "pulumi-language-python"), "127.0.0.1:1"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert cli.stdout is not None
+        port, proxy = cli.stdout.readline().split()
+        assert port.isdigit()
+        assert any("language_host.py" in command for command in processes_in(tmp_path).values())
+        cli.kill()  # no signal reaches the host: only its parent is gone
+        cli.wait(timeout=10)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    assert left_behind(tmp_path.resolve()) == {}, f"the proxy was pid {proxy}"
 
 
 def test_a_wrong_passphrase_leaves_no_process_behind(stack: Workspace) -> None:

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from provider.planning.lines import Edit
-from provider.planning.record import CAMPAIGN_TYPE, SEEN, LedgerEntry, ledger_of, number
+from provider.planning.record import CAMPAIGN_TYPE, SEEN, LedgerEntry, ledger_of, name_of, number
 from provider.planning.removals import REMOVAL_TYPE, REMOVED_KEY
 
 # The update history gives whole seconds: an entry written in the update's last second is still its own.
@@ -115,7 +115,7 @@ def histories(resources: Iterable[Mapping[str, Any]], updates: list[Update], ids
             continue
         ledgers.setdefault(campaign_id, []).append(ledger_of(outputs))
         if kind == CAMPAIGN_TYPE or campaign_id not in in_stack:  # the live name, if it is still managed
-            names[campaign_id] = _text(outputs.get("name")) or names.get(campaign_id)
+            names[campaign_id] = _text(name_of(outputs)) or names.get(campaign_id)
         if kind == CAMPAIGN_TYPE:
             in_stack.add(campaign_id)
     found = []

@@ -19,7 +19,7 @@ from typing import Literal
 from provider.cli.preview_output import GENERIC_FAILURE, STREAMING_ENV, PolicyViolation, PreviewOutput, Step
 from provider.planning.freezes import Risk, parse_break_glass
 from provider.planning.lines import Edit, Kept, PlannedChange, one_line, parse_clock_line
-from provider.planning.record import CAMPAIGN_TYPE, campaign_id_of, intent_of, number
+from provider.planning.record import CAMPAIGN_TYPE, campaign_id_of, intent_of, name_of, number
 
 # The JSON output's version: bumped when a field changes meaning or goes; new fields keep it.
 FORMAT_VERSION = 1
@@ -189,7 +189,7 @@ def _no_call_row(step: Step) -> Row | None:
     campaign_id = number(outputs.get("campaign_id") or inputs.get("campaign_id")) or campaign_id_of(step.urn)
     if campaign_id is None:
         return None
-    name = outputs.get("name") or inputs.get("expected_name")
+    name = name_of(outputs) or inputs.get("expected_name")
     state = outputs.get("state")  # a new entry's live state is not in the preview's JSON
     why = NO_CALL[cause]
     if cause == "change" and intent_of(outputs) != intent_of(inputs):

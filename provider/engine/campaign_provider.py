@@ -61,6 +61,7 @@ from provider.planning.record import (
     intent_of,
     ledger_entry,
     ledger_of,
+    name_of,
     number,
     outputs_of,
     resource_name,
@@ -149,7 +150,7 @@ class CampaignProvider(ResourceProvider):
         # The file changed to what Altcraft already is: no call, but the state must record the new
         # desired value, or a later change in the web UI would look like the file's own change.
         if desired_active_of(olds) != news.get("active"):
-            changed.append("desired_active")
+            changed.append("active")
         replaces = ["campaign_id"] if number(olds.get("campaign_id")) != number(news.get("campaign_id")) else []
         return DiffResult(changes=bool(changed or replaces), replaces=replaces, delete_before_replace=True)
 
@@ -180,7 +181,7 @@ class CampaignProvider(ResourceProvider):
         # Inputs as Altcraft has them now, so that drift shows as a diff against the program; the
         # outputs keep what the file asked for at the last deploy, which tells drift from change.
         as_live = desired_of({**props, "campaign_id": live.id, "active": live.active})
-        outs = {**outputs_of(as_live, live), "desired_active": desired_active_of(props)}
+        outs = outputs_of(desired_of({**props, "campaign_id": live.id, "active": desired_active_of(props)}), live)
         ledger = ledger_of(props)
         recorded = props.get("state")
         if isinstance(recorded, str) and recorded != live.state:  # changed in Altcraft since the last record
@@ -281,7 +282,7 @@ def _halfway(live: LiveCampaign, requests: list[WriteRequest], done: int, error:
 
 
 def _not_found_on_read(campaign_id: int, props: dict[str, Any]) -> str:
-    last_seen = props.get("name")
+    last_seen = name_of(props)
     seen = f" (last seen as {last_seen!r}, {props.get('state')})" if isinstance(last_seen, str) else ""
     return (
         f"campaign {campaign_id}{seen} was not found in Altcraft; its record is kept as it was. "

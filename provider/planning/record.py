@@ -24,11 +24,11 @@ every key costs bytes per campaign in a state the file backend rewrites after ev
                            lets through (provider.planning.freezes); kept in the ledger entry, not
                            in the outputs
 
-Outputs: the inputs, with `active` replaced by the live state's "is active", plus
+Outputs: the inputs of the last deploy (`active` is what the file asked for then, which tells
+drift from a change; a refresh keeps it), plus
 
     state                  the live state after the last deploy or refresh
-    name                   the live name
-    desired_active         what the file asked for at the last deploy (tells drift from a change)
+    name                   the live name, when it is not the `expected_name` already recorded
     changes                the ledger, newest first (`LedgerEntry`): one entry per deploy that sent
                            calls for this campaign, and one per refresh that found it changed in
                            Altcraft by someone else ("seen"); at most LEDGER_SIZE of each kind, so
@@ -75,7 +75,7 @@ OBSERVED_KEY = "observed_state"
 # The reason a run passes a freeze, given only to the campaigns it lets through.
 BREAK_GLASS_KEY = "break_glass"
 # Output keys that exist as attributes of the resource object (declared before they are known).
-OUTPUT_ATTRIBUTES = ("state", "name")
+OUTPUT_ATTRIBUTES = ("state",)
 # The ledger (`altcraft-campaigns history`): the last deploys that sent calls for the campaign, and
 # the last changes a refresh saw in Altcraft, LEDGER_SIZE of each. Only a campaign that was changed
 # carries it, so an account adopted as it is costs no byte more; which update each entry belongs to
@@ -178,9 +178,16 @@ def input_problems(props: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def outputs_of(desired: Desired, live: LiveCampaign) -> dict[str, Any]:
-    """The resource's outputs: `active` is the live state; `desired_active` what the file asked for."""
-    outs = {**inputs_of(desired), "active": live.active, "state": live.state, "name": live.name}
-    return {**outs, "desired_active": desired.active}
+    """The resource's outputs: what the file asked for (`inputs_of`), and the campaign as Altcraft
+    has it. Nothing twice: the live "is active" is in `state`, a name its guard holds in `expected_name`."""
+    outs = {**inputs_of(desired), "state": live.state}
+    return outs if live.name == desired.expected_name else {**outs, "name": live.name}
+
+
+def name_of(outputs: Mapping[str, Any]) -> str | None:
+    """The live name a record holds (`outputs_of` leaves it out when its guard already says it)."""
+    name = outputs["name"] if "name" in outputs else outputs.get("expected_name")
+    return name if isinstance(name, str) else None
 
 
 @dataclass(frozen=True)
@@ -285,10 +292,12 @@ def intent_of(outputs: Mapping[str, Any]) -> Intent:
 
 
 def desired_active_of(outputs: Mapping[str, Any]) -> bool:
-    """What the campaigns file asked for when this campaign was last deployed (its recorded outputs).
+    """What the campaigns file asked for when this campaign was last deployed (its recorded outputs,
+    or inputs: both hold it in `active`).
 
-    States written before `desired_active` existed hold the live state after the last up in
-    `active`, which is what the file asked for unless a refresh recorded drift since.
+    Records written by 0.15 and earlier hold it in `desired_active` and the live "is active" in
+    `active`; the oldest hold only the latter, which is what the file asked for unless a refresh
+    recorded drift since. A refresh or an update rewrites them in today's shape.
     """
     return bool(outputs.get("desired_active", outputs.get("active")))
 

@@ -38,15 +38,14 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
         "campaign_id": 18,
         "active": True,
         "expected_name": "Black Friday",
-        "state": "active",
-        "name": "Black Friday",
-        "desired_active": True,
+        "state": "active",  # the live name is the guard's: recorded once
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ activate: inactive -> active \(adopt\)", entry), entry
     assert altcraft.admin.calls() == {"list": 2, "activate": 1, "get_status": 1}
     altcraft.admin.reset_calls()
     adopted = provider.create(props(21, True))  # already active: adopt only, from the same listing
     assert altcraft.admin.calls() == {} and "changes" not in adopted.outs  # no call, no ledger entry
+    assert adopted.outs["name"] == "Spring collection"  # no guard: the live name is recorded
 
 
 @pytest.mark.parametrize(
@@ -84,11 +83,19 @@ def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:
     altcraft.admin.set_state(18, "active")  # someone clicked "activate" in the UI
     stored = {**props(18, False, expected_name="Black Friday"), "state": "inactive", "name": "Black Friday"}
     result = provider.read("18", stored)
-    assert result.outs["active"] is True and result.outs["state"] == "active"
     assert result.inputs == {"campaign_id": 18, "active": True, "expected_name": "Black Friday"}
-    # What the file asked for survives the refresh: it is how the next run tells drift from change.
-    assert result.outs["desired_active"] is False
-    assert provider.read("18", {**stored, "desired_active": True}).outs["desired_active"] is True
+    # What the file asked for survives the refresh in `active`: it is how the next run tells drift
+    # from change. The live state is in `state`.
+    assert result.outs["active"] is False and result.outs["state"] == "active"
+    # A record of 0.15 and earlier: the file's ask in `desired_active`, the live "is active" in `active`.
+    older = {**stored, "active": False, "desired_active": True}
+    assert {key: provider.read("18", older).outs.get(key) for key in ("active", "desired_active")} == {
+        "active": True,
+        "desired_active": None,
+    }
+    altcraft.admin.rename(18, "Black Friday 2026")
+    provider = configured(altcraft.url)  # a new process: a new listing
+    assert provider.read("18", stored).outs["name"] == "Black Friday 2026"  # not what the guard holds
 
 
 def test_read_of_a_campaign_altcraft_does_not_find_keeps_its_record(altcraft: LocalAltcraft) -> None:

@@ -301,9 +301,8 @@ class CampaignResource(Resource, module=MODULE, name=TYPE_NAME):
     """One Altcraft campaign's on/off state; type `provider.planning.record.CAMPAIGN_TYPE`."""
 
     campaign_id: pulumi.Output[int]
-    active: pulumi.Output[bool]
-    state: pulumi.Output[str]
-    name: pulumi.Output[str]
+    active: pulumi.Output[bool]  # what the file asks for
+    state: pulumi.Output[str]  # the live state
 
     def __init__(
         self,

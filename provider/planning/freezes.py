@@ -128,6 +128,20 @@ def freeze_refusal(freeze: Freeze, blocked: Sequence[PlannedChange], now: dateti
         + "\n".join(lines)
         + f"\nNothing was sent to Altcraft. Deploy after {format_time(freeze.end)}, or, for an emergency, pass the "
         f'freeze for one run with a reason: {env}="<why>" (it is printed in the preview and kept with every call)'
+        + _keeping_drift(blocked)
+    )
+
+
+def _keeping_drift(blocked: Sequence[PlannedChange]) -> str:
+    """For changes that only put back what someone changed in Altcraft: the ways that send nothing."""
+    drifted = [str(change.campaign_id) for change in blocked if change.cause == "drift"]
+    if not drifted:
+        return ""
+    which = f"campaign{'s' if len(drifted) > 1 else ''} {', '.join(drifted[:10])}{', ...' if len(drifted) > 10 else ''}"
+    return (
+        f". To keep what Altcraft has now for {which} (changed there, not in the file), which sends nothing and "
+        "so passes the freeze: write it into the file (`altcraft-campaigns adopt-drift`) or set `drift: keep` "
+        "on the entry"
     )
 
 

@@ -86,6 +86,17 @@ def test_a_freeze_sends_only_deactivations_and_break_glass_passes_it_with_its_re
         [r["outputs"] for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("campaign-18")]
     )
 
+    # Stopped in the web UI during the freeze: putting it back is an activation, refused; the
+    # message names the ways to keep the stop that send nothing.
+    altcraft.admin.set_state(18, "inactive", user="j.smith")
+    drifted = stack.preview(check=False)
+    assert drifted.returncode != 0 and "campaign 18 Black Friday: inactive -> active (drift: " in drifted.stdout
+    assert "To keep what Altcraft has now for campaign 18" in drifted.stdout and "`drift: keep`" in drifted.stdout
+    stack.write("campaigns.yaml", entries(c18=False, c19=False))  # what adopt-drift writes
+    altcraft.admin.reset_calls()
+    stack.up()  # records the file's new ask, during the freeze: no call
+    assert altcraft.admin.write_calls() == 0 and altcraft.admin.states()[18] == "inactive"
+
 
 def test_risk_is_high_for_a_completion_and_past_review_changes_and_normal_otherwise(
     stack: Workspace, altcraft: LocalAltcraft

@@ -25,6 +25,7 @@ from provider.planning.record import LedgerEntry
 
 KEY = "altcraft:freezes"
 BLACK_FRIDAY = {"name": "Black Friday", "from": "2026-11-27T00:00:00+03:00", "until": "2026-12-01T00:00:00+03:00"}
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # inside it
 
 
 def freezes(*periods: dict) -> str:
@@ -81,11 +82,21 @@ def test_only_a_deactivation_passes_a_freeze_and_the_refusal_says_what_and_until
     again = change(4, "active", "waiting", calls=2)  # deactivate, then activate at the window
     assert refused([stop, start, end, again]) == [start, end, again]
     [friday] = parse_freezes(freezes(BLACK_FRIDAY), KEY)
-    now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-    message = freeze_refusal(friday, [start], now, "ALTCRAFT_BREAK_GLASS")
+    message = freeze_refusal(friday, [start], NOW, "ALTCRAFT_BREAK_GLASS")
     assert message.startswith('freeze "Black Friday" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) is on')
     assert "ends in 2 d 12 h" in message and "campaign 2 Campaign 2: inactive -> active (change)" in message
     assert "Nothing was sent to Altcraft" in message and 'ALTCRAFT_BREAK_GLASS="<why>"' in message
+    assert "adopt-drift" not in message  # the file's own change: keeping Altcraft's state is no way out
+
+
+def test_a_refused_drift_correction_names_the_ways_that_send_nothing() -> None:
+    [friday] = parse_freezes(freezes(BLACK_FRIDAY), KEY)
+    stopped_in_the_ui = PlannedChange(21, "Spring collection", "inactive", "active", "drift")
+    message = freeze_refusal(friday, [change(2, "inactive", "active"), stopped_in_the_ui], NOW, "X")
+    assert message.endswith(
+        "To keep what Altcraft has now for campaign 21 (changed there, not in the file), which sends nothing and so "
+        "passes the freeze: write it into the file (`altcraft-campaigns adopt-drift`) or set `drift: keep` on the entry"
+    )
 
 
 def test_break_glass_needs_a_reason_and_keeps_it_on_one_line() -> None:

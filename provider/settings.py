@@ -110,10 +110,8 @@ BREAK_GLASS = Setting("", "ALTCRAFT_BREAK_GLASS", None, "the reason this one run
 # More calls than this make a plan's risk high (its approval stricter). Stack config only: the
 # environment must not choose a lighter approval for one run.
 REVIEW_CHANGES = Setting("altcraft:reviewChanges", "", 10, "calls past which a plan's risk is high (default {default})")
-# How the client's messages name the settings that chose its URL, token and timeout.
-CLIENT_NAMES = SettingNames(
-    url=f"{URL_KEY} (or {URL_ENV})", token=f"{TOKEN_KEY} or {TOKEN_ENV}", request_timeout=REQUEST_TIMEOUT.key
-)
+# How the client's messages name its URL, token and timeout when stack config chose them all.
+STACK_CONFIG_NAMES = SettingNames(url=URL_KEY, token=TOKEN_KEY, request_timeout=REQUEST_TIMEOUT.key)
 # Every setting, in the order --help and docs/settings.md list them.
 ALL = (
     URL,
@@ -141,7 +139,14 @@ class Settings:
     retry_budget_s: float = float(RETRY_BUDGET.default)
     request_timeout_s: float = float(REQUEST_TIMEOUT.default)
     write_settle_s: float = float(WRITE_SETTLE.default)
-    url_source: str = URL_KEY  # which setting chose the URL, for messages: altcraft:url or ALTCRAFT_URL
+    # What chose the URL, the token and the request timeout (stack config key or variable), which the
+    # client's messages name: the one the user has to change, not both.
+    chosen_by: SettingNames = STACK_CONFIG_NAMES
+
+    @property
+    def url_source(self) -> str:
+        """altcraft:url or ALTCRAFT_URL."""
+        return self.chosen_by.url
 
     @classmethod
     def from_sources(
@@ -187,18 +192,22 @@ class Settings:
                 f"the Altcraft API token is not set: run `pulumi config set --secret {TOKEN_KEY}` "
                 f"(it prompts for the value) or export {TOKEN_ENV}"
             )
-        url_source = URL_KEY if configured_url else URL_ENV
+        chosen_by = SettingNames(
+            url=URL_KEY if configured_url else URL_ENV,
+            token=TOKEN_KEY if configured_token else TOKEN_ENV,
+            request_timeout=_chosen_by(REQUEST_TIMEOUT, config_get, environ),
+        )
         try:
             url = normalize_base_url(url)
         except ValueError as exc:
-            raise SettingsError(f"{url_source}: {exc}") from None
+            raise SettingsError(f"{chosen_by.url}: {exc}") from None
         return cls(
             url=url,
             token=token,
             retry_budget_s=_seconds(RETRY_BUDGET, config_get, environ, minimum=0.0),
             request_timeout_s=_seconds(REQUEST_TIMEOUT, config_get, environ, minimum=0.1),
             write_settle_s=_seconds(WRITE_SETTLE, config_get, environ, minimum=0.0),
-            url_source=url_source,
+            chosen_by=chosen_by,
         )
 
     def client(self) -> AltcraftClient:
@@ -209,7 +218,7 @@ class Settings:
             timeout=(min(5.0, self.request_timeout_s), self.request_timeout_s),
             retry=RetryPolicy(budget_s=self.retry_budget_s),
             write_settle_s=self.write_settle_s,
-            names=CLIENT_NAMES,
+            names=self.chosen_by,
         )
 
 
@@ -222,6 +231,14 @@ def _set_but_empty(name: str, value: str | None, how_to_set: str) -> str | None:
     if not value:
         raise SettingsError(f"{name} is set but empty: set it with {how_to_set}")
     return value
+
+
+def _chosen_by(setting: Setting, config_get: Callable[[str], str | None], environ: Mapping[str, str]) -> str:
+    """What chose a setting's value, in the order `_seconds` reads them: its stack config key, else
+    its variable if set; with neither, the key (the one to set)."""
+    if config_get(setting.key):
+        return setting.key
+    return setting.env if environ.get(setting.env) else setting.key
 
 
 def _seconds(

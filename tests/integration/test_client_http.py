@@ -13,7 +13,7 @@ from provider.altcraft.client import AltcraftClient, SettingNames
 from provider.altcraft.model import LiveCampaign
 from provider.altcraft.retry import RetryPolicy
 from provider.errors import AltcraftError, BadToken, MalformedResponse, NoRights, NotFound, TransportError
-from provider.settings import CLIENT_NAMES
+from provider.settings import STACK_CONFIG_NAMES, Settings
 from tests.support.stand_in import SEED, TOKEN, VIEWER_TOKEN, LocalAltcraft, start_altcraft
 
 # Error mapping is tested here; retries in test_client_faults.py.
@@ -110,7 +110,7 @@ class Canned(BaseAdapter):
 
 
 def canned_client(
-    status: int, body: bytes, content_type: str = "application/json", names: SettingNames = CLIENT_NAMES
+    status: int, body: bytes, content_type: str = "application/json", names: SettingNames = STACK_CONFIG_NAMES
 ) -> AltcraftClient:
     session = requests.Session()
     session.mount("http://", Canned(status, body, content_type))
@@ -192,8 +192,18 @@ def test_an_http_error_names_the_url_called_and_the_setting_that_chose_it() -> N
         client.get_status(18)
     assert str(caught.value) == (
         "HTTP 404 from Altcraft on scampaigns/get_status for campaign 18 (called "
-        "http://altcraft.test/api/v1.1/scampaigns/get_status; is altcraft:url (or ALTCRAFT_URL) Altcraft's address?)"
+        "http://altcraft.test/api/v1.1/scampaigns/get_status; is altcraft:url Altcraft's address?)"
     )
+
+
+def test_a_message_names_the_variable_when_the_variable_chose_the_value() -> None:
+    environ = {"ALTCRAFT_URL": "http://altcraft.test", "ALTCRAFT_TOKEN": TOKEN}
+    from_env = Settings.from_sources(lambda _key: None, environ).chosen_by
+    assert (from_env.url, from_env.token) == ("ALTCRAFT_URL", "ALTCRAFT_TOKEN")
+    with pytest.raises(TransportError, match=r"is ALTCRAFT_URL Altcraft's address\?\)$"):
+        canned_client(404, b"<html>Not Found</html>", "text/html", names=from_env).get_status(18)
+    with pytest.raises(BadToken, match=r"check ALTCRAFT_TOKEN$"):
+        canned_client(401, b'{"error": 401, "error_text": "bad token"}', names=from_env).get(18)
 
 
 def test_the_client_names_no_setting_of_its_own() -> None:

@@ -9,7 +9,7 @@ from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.retry import RetryPolicy
 from provider.errors import ListingFailed, MalformedResponse, Refused, TransportError
-from provider.settings import CLIENT_NAMES
+from provider.settings import STACK_CONFIG_NAMES
 from tests.support.hostile import HostileServer, campaigns, envelope
 from tests.support.stand_in import TOKEN, LocalAltcraft
 
@@ -36,7 +36,7 @@ def test_a_host_name_that_does_not_resolve_fails_after_one_short_second_look() -
 def test_https_against_a_plain_http_server_says_so(altcraft: LocalAltcraft) -> None:
     # The stand-in answers the TLS hello as any HTTP server does: with an HTTP 400.
     https = altcraft.url.replace("http://", "https://")
-    client = AltcraftClient(https, TOKEN, retry=RetryPolicy(max_attempts=1), names=CLIENT_NAMES)
+    client = AltcraftClient(https, TOKEN, retry=RetryPolicy(max_attempts=1), names=STACK_CONFIG_NAMES)
     with pytest.raises(Refused) as raised:
         client.get(1)
     message = str(raised.value)

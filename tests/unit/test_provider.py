@@ -114,6 +114,12 @@ def test_stack_config_wins_over_the_environment_and_says_so() -> None:
     assert (chosen.url, chosen.url_source) == ("https://from-stack.test/api/v1.1", "altcraft:url")
     fallback = Settings.from_sources(lambda _key: None, environ)
     assert (fallback.url, fallback.url_source) == ("https://from-env.test/api/v1.1", "ALTCRAFT_URL")
+    assert (chosen.chosen_by.token, chosen.chosen_by.request_timeout) == (
+        "ALTCRAFT_TOKEN",
+        "altcraft:requestTimeoutSeconds",
+    )
+    timed = Settings.from_sources(lambda _key: None, {**environ, "ALTCRAFT_REQUEST_TIMEOUT_SECONDS": "5"})
+    assert timed.chosen_by.request_timeout == "ALTCRAFT_REQUEST_TIMEOUT_SECONDS"
 
 
 WINDOW = {"active_from": "2026-11-27T00:00:00+03:00", "active_until": "2026-12-01T00:00:00+03:00"}

@@ -292,8 +292,8 @@ def intent_of(outputs: Mapping[str, Any]) -> Intent:
 
 
 def desired_active_of(outputs: Mapping[str, Any]) -> bool:
-    """What the campaigns file asked for when this campaign was last deployed (its recorded outputs,
-    or inputs: both hold it in `active`).
+    """What the campaigns file asked for: in a record's outputs, at its last deploy; in the inputs a
+    program gives, now. Both hold it in `active` (a refresh's inputs hold the live one instead).
 
     Records written by 0.15 and earlier hold it in `desired_active` and the live "is active" in
     `active`; the oldest hold only the latter, which is what the file asked for unless a refresh

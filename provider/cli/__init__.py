@@ -71,7 +71,8 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
         description="Validate a campaigns file with no URL, token or network: every problem with file, line and "
         "campaign, exit 1. Without FILE: the stack's campaignsFile (--stack, or the selected stack), else "
-        f"{DEFAULT_CAMPAIGNS_FILE}, in the project directory.",
+        f"{DEFAULT_CAMPAIGNS_FILE}, in the project directory. With a stack, also its rule that every entry "
+        "has a name guard (altcraft:requireNameGuards).",
     )  # fmt: skip
     checking.add_argument("file", nargs="?", metavar="FILE", help="campaigns file (default: the stack's)")
     checking.set_defaults(run=run_check)

@@ -12,15 +12,26 @@ from datetime import datetime
 from pathlib import Path
 
 from provider.altcraft.clock import machine_now
-from provider.campaigns.loader import CampaignSpec, load_campaigns
+from provider.campaigns.loader import CampaignSpec, load_campaigns, missing_name_guards
 from provider.campaigns.schedule import format_time
+from provider.errors import SpecError
 from provider.planning.lines import who
 from provider.planning.review import ended_note
 
 
-def check(path: Path, chosen_by: str | None = None, now: Callable[[], datetime] = machine_now) -> list[str]:
-    """One line per entry with a window or a completion, warnings, then a verdict; raises SpecError."""
+def check(
+    path: Path,
+    chosen_by: str | None = None,
+    now: Callable[[], datetime] = machine_now,
+    name_guards: tuple[str, str] | None = None,
+) -> list[str]:
+    """One line per entry with a window or a completion, warnings, then a verdict; raises SpecError.
+    `name_guards`: (stack, the setting that requires them) when every entry needs `name:`, as the
+    program refuses the file then."""
     specs = load_campaigns(path, chosen_by)
+    unguarded = missing_name_guards(specs, *name_guards) if name_guards else []
+    if unguarded:
+        raise SpecError(str(path), unguarded)
     lines = [
         f"{path}:{spec.line}: campaign {spec.id}: {lifecycle}"
         for spec in specs

@@ -12,22 +12,26 @@ from provider.cli import adopt, comment, export, history, summary
 from provider.cli.check import check
 from provider.cli.files import write_atomically
 from provider.cli.preview_output import read_preview
-from provider.cli.stack import Project, connect
+from provider.cli.stack import Project, config_reader, connect
 from provider.errors import UserFacingError
+from provider.settings import name_guards_required
 
 # summary's exit codes besides 0: the preview failed (the output says why); no output (unreadable input).
 SUMMARY_FAILED_PREVIEW, SUMMARY_UNREADABLE = 1, 2
 
 
 def run_check(args: argparse.Namespace) -> None:
-    if args.file:
-        path, chosen_by = Path(args.file), None
-    else:
-        project = Project.at(args.project, args.stack)
-        stack = project.stack_name()
-        config = project.configuration(stack, secrets=False) if stack else {}
-        path, chosen_by = project.campaigns_file(config)
-    for line in check(path, chosen_by):
+    """FILE alone is checked as a file; with a stack (--stack, or the selected one when no FILE is
+    given), also by the stack's rules on the file: its name guards (altcraft:requireNameGuards)."""
+    project = Project.at(args.project, args.stack) if args.stack or not args.file else None
+    stack = project.stack_name() if project else None
+    config = project.configuration(stack, secrets=False) if project and stack else {}
+    path, chosen_by = (Path(args.file), None) if args.file or project is None else project.campaigns_file(config)
+    guards = None
+    if stack:
+        required, source = name_guards_required(config_reader(config), stack)
+        guards = (stack, source) if required else None
+    for line in check(path, chosen_by, name_guards=guards):
         print(line)
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,7 @@ def connect(project: Project) -> tuple[AltcraftClient, str]:
     stack = project.stack_name()
     config = project.configuration(stack, secrets=True) if stack else {}
     settings = Settings.from_sources(
-        lambda key: _text(config.get(key, {}).get("value")),
+        config_reader(config),
         os.environ,
         is_secret=lambda key: config.get(key, {}).get("secret") is True,
         stack=stack,
@@ -133,6 +134,11 @@ def connect(project: Project) -> tuple[AltcraftClient, str]:
     client = settings.client()
     where = f"stack {stack}" if stack else f"no stack selected in {project.directory}"
     return client, f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}; {where})"
+
+
+def config_reader(config: dict[str, dict[str, object]]) -> Callable[[str], str | None]:
+    """A `config_get` for the settings layer over `Project.configuration`'s answer."""
+    return lambda key: _text(config.get(key, {}).get("value"))
 
 
 def _text(value: object) -> str | None:

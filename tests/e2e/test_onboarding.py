@@ -87,3 +87,14 @@ def test_each_stack_uses_its_own_campaigns_file(tmp_path, altcraft: LocalAltcraf
     preview = ws.preview()
     assert "campaign-5" in preview.stdout and "campaign-6" in preview.stdout
     assert "campaign-18" not in preview.stdout
+
+    # A stack that requires name guards: `check --stack` refuses an entry without one, as the
+    # program would; the same file checked alone is valid.
+    ws.set_config("altcraft:requireNameGuards", "true")
+    (tmp_path / "unguarded.yaml").write_text("campaigns:\n  - {id: 5, active: true}\n")
+    args = ("check", "unguarded.yaml", "--project", str(ws.project_dir))
+    refused = helper(*args, "--stack", "staging", env=clean(ws.env), cwd=tmp_path)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "unguarded.yaml:2: campaign 5: has no name guard: stack staging requires `name:`" in refused.stderr
+    assert "(altcraft:requireNameGuards)" in refused.stderr
+    assert helper(*args, env=clean(ws.env), cwd=tmp_path).returncode == 0

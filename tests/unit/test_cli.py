@@ -56,3 +56,20 @@ def test_a_missing_campaigns_file_names_the_setting_that_chose_it(tmp_path: Path
     assert str(raised.value).startswith(
         f"{tmp_path / 'campaign.yaml'}: file not found (named by the stack's config key campaignsFile)\n"
     )
+
+
+def test_check_applies_the_stacks_name_guard_rule_as_the_program_does(tmp_path: Path) -> None:
+    from provider.cli.check import check
+    from provider.settings import name_guards_required
+
+    path = tmp_path / "campaigns.yaml"
+    path.write_text("campaigns:\n  - {id: 18, name: Black Friday, active: true}\n  - {id: 19, active: false}\n")
+    assert check(path)[-1].endswith("2 campaign(s), valid (checked without Altcraft: ids and names are not)")
+    required, source = name_guards_required(lambda _key: None, "production")
+    assert required
+    with pytest.raises(SpecError) as raised:
+        check(path, name_guards=("production", source))
+    assert str(raised.value).startswith(
+        f"{path}:3: campaign 19: has no name guard: stack production requires `name:` (the campaign's name in "
+        "Altcraft) on every entry (altcraft:requireNameGuards (default: on for stacks named prod*))"
+    )

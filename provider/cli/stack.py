@@ -101,7 +101,7 @@ class Project:
 
     def campaigns_file(self, config: dict[str, dict[str, object]]) -> tuple[Path, str]:
         """The stack's campaigns file (relative paths from the project) and what chose it."""
-        configured = _text(config.get(f"{self.name}:{CAMPAIGNS_FILE_KEY}", {}).get("value"))
+        configured = config_reader(config)(f"{self.name}:{CAMPAIGNS_FILE_KEY}")
         name, chosen_by = campaigns_file(configured)
         return self.directory / name, chosen_by
 

@@ -33,6 +33,7 @@ from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign, WriteRequest, write_request
 from provider.campaigns.options import DEFAULT_ON_REMOVE
 from provider.engine import removal_record, saved_settings, workarounds
+from provider.engine.removal_record import Released
 from provider.errors import (
     AltcraftError,
     BadToken,
@@ -158,7 +159,7 @@ class CampaignProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         if is_removal(props):
-            return removal_record.create(self.view, self._apply, props)
+            return removal_record.create(self._release, props)
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
         desired = desired_of(props)
         live, entry = self._converge(
@@ -200,7 +201,7 @@ class CampaignProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         if is_removal(news):
-            return removal_record.update(self.view, self._apply, olds, news)
+            return removal_record.update(self._release, olds, news)
         desired = desired_of(news)
         live, entry = self._converge(
             desired, self._live(desired.campaign_id, adopting=False), intent_of(olds), news.get(BREAK_GLASS_KEY)
@@ -215,18 +216,24 @@ class CampaignProvider(ResourceProvider):
         # which release it here, without a ledger entry (docs/history.md says so).
         if is_removal(props):
             return  # the record leaves the stack; what it recorded was sent long ago
-        on_remove = props.get("on_remove") or DEFAULT_ON_REMOVE
-        if on_remove == "retain":
-            return  # leave the campaign exactly as it is, without asking Altcraft anything
-        try:
-            live = self.view().get(int(id_))
-        except NotFound:
-            return
-        steps = plan_removal(on_remove, live, scheduled=bool(stored_schedule(props)))
-        if steps is not None:
-            self._apply(steps, live)
+        self._release(int(id_), props.get("on_remove") or DEFAULT_ON_REMOVE, bool(stored_schedule(props)))
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _release(self, campaign_id: int, on_remove: str, scheduled: bool) -> Released | None:
+        """Sends what a campaign leaving the file needs (`on_remove`), for its resource's deletion
+        and its removal record alike. None when Altcraft is not asked: `retain` leaves the campaign
+        exactly as it is, and a campaign deleted in Altcraft has nothing to release."""
+        if on_remove == "retain":
+            return None
+        try:
+            live = self.view().get(campaign_id)
+        except NotFound:
+            return None
+        steps = plan_removal(on_remove, live, scheduled=scheduled)
+        if steps is None:
+            return Released(live, live, [])
+        return Released(live, self._apply(steps, live), [call.method for call in steps.calls])
 
     def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
         try:

@@ -134,26 +134,29 @@ def freeze_refusal(freeze: Freeze, blocked: Sequence[PlannedChange], now: dateti
 
 def _keeping_drift(blocked: Sequence[PlannedChange]) -> str:
     """For changes that only put back what someone changed in Altcraft: the ways that send nothing."""
-    drifted = [str(change.campaign_id) for change in blocked if change.cause == "drift"]
+    drifted = [change for change in blocked if change.cause == "drift"]
     if not drifted:
         return ""
-    which = f"campaign{'s' if len(drifted) > 1 else ''} {', '.join(drifted[:10])}{', ...' if len(drifted) > 10 else ''}"
     return (
-        f". To keep what Altcraft has now for {which} (changed there, not in the file), which sends nothing and "
-        "so passes the freeze: write it into the file (`altcraft-campaigns adopt-drift`) or set `drift: keep` "
-        "on the entry"
+        f". To keep what Altcraft has now for {_campaigns(drifted)} (changed there, not in the file), which sends "
+        "nothing and so passes the freeze: write it into the file (`altcraft-campaigns adopt-drift`) or set "
+        "`drift: keep` on the entry"
     )
 
 
 def upcoming_note(freeze: Freeze, blocked: Sequence[PlannedChange], now: datetime) -> str:
     """A preview's warning: deployed once the freeze has begun, these changes would be refused."""
-    ids = ", ".join(str(change.campaign_id) for change in blocked[:10]) + (", ..." if len(blocked) > 10 else "")
-    which = f"campaign{'s' if len(blocked) > 1 else ''} {ids}"
     return (
         f"{freeze.describe()} begins in {duration(freeze.start - now)}: a `pulumi up` after "
-        f"{format_time(freeze.start)} refuses {len(blocked)} of these changes ({which}): only deactivations are "
-        "sent during a freeze"
+        f"{format_time(freeze.start)} refuses {len(blocked)} of these changes ({_campaigns(blocked)}): only "
+        "deactivations are sent during a freeze"
     )
+
+
+def _campaigns(changes: Sequence[PlannedChange], shown: int = 10) -> str:
+    """`campaign 18`, `campaigns 18, 19, ...`: the ids of a short list, the first `shown` of a long one."""
+    ids = ", ".join(str(change.campaign_id) for change in changes[:shown]) + (", ..." if len(changes) > shown else "")
+    return f"campaign{'s' if len(changes) > 1 else ''} {ids}"
 
 
 # -- the lines a run logs and the summary reads back ----------------------------------------

@@ -4,6 +4,7 @@ a host that dies mid-run is reported with its reason, and no process outlives a 
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -75,6 +76,8 @@ def test_a_host_whose_cli_exits_without_closing_it_ends_too(tmp_path: Path) -> N
     )
     try:
         assert cli.stdout is not None
+        ready, _, _ = select.select([cli.stdout], [], [], 30)  # bounded: a proxy that never starts fails here
+        assert ready, "the proxy did not print its port within 30 s"
         port, proxy = cli.stdout.readline().split()
         assert port.isdigit()
         assert any("language_host.py" in command for command in processes_in(tmp_path).values())

@@ -82,6 +82,9 @@ WRITE_SETTLE = Setting(
     60.0,
     "seconds an unanswered write may still land (default {default})",
 )
+# No duration a run waits for may exceed these: a typo (`1e9`, `inf`) must not hang a deploy.
+DURATION_CEILING = 3600.0
+WRITE_SETTLE_CEILING = 600.0
 # The campaigns file of a stack: config key (in the project's namespace) and default.
 CAMPAIGNS_FILE = Setting("campaignsFile", "", "campaigns.yaml", "the stack's campaigns file (default {default})")
 CAMPAIGNS_FILE_KEY, DEFAULT_CAMPAIGNS_FILE = CAMPAIGNS_FILE.key, str(CAMPAIGNS_FILE.default)
@@ -206,7 +209,7 @@ class Settings:
             token=token,
             retry_budget_s=_seconds(RETRY_BUDGET, config_get, environ, minimum=0.0),
             request_timeout_s=_seconds(REQUEST_TIMEOUT, config_get, environ, minimum=0.1),
-            write_settle_s=_seconds(WRITE_SETTLE, config_get, environ, minimum=0.0),
+            write_settle_s=_seconds(WRITE_SETTLE, config_get, environ, minimum=0.0, maximum=WRITE_SETTLE_CEILING),
             chosen_by=chosen_by,
         )
 
@@ -246,6 +249,7 @@ def _seconds(
     config_get: Callable[[str], str | None],
     environ: Mapping[str, str],
     minimum: float,
+    maximum: float = DURATION_CEILING,
 ) -> float:
     key, env, default = setting.key, setting.env, float(setting.default or 0)
     raw = config_get(key) or environ.get(env)
@@ -255,8 +259,10 @@ def _seconds(
         value = float(raw)
     except ValueError:
         value = minimum - 1
-    if not value >= minimum:  # also refuses NaN
-        raise SettingsError(f"{key} (or {env}) must be a number of seconds >= {minimum:g}, got {raw!r}")
+    if not minimum <= value <= maximum:  # also refuses NaN and infinity
+        raise SettingsError(
+            f"{key} (or {env}) must be a number of seconds from {minimum:g} to {maximum:g}, got {raw!r}"
+        )
     return value
 
 

@@ -5,11 +5,14 @@ paths with or without /api/v1.1), strict in what it assumes: a non-zero `error` 
 whatever the HTTP status, and a campaign without a known state is an error, never a guess.
 The token travels in the JSON body only and is redacted from every message.
 
-A write that got no answer (a timeout, a connection lost after sending, a gateway error) may still
-land later. Before it is sent again, and before the next call of a sequence, the client waits for
-it: it reads the campaign's state until the write shows (then it is not sent again) or until
-`write_settle_s` has passed since it was sent (then it is taken as lost). So a deactivation that
-lands late cannot undo the activation sent after it, within that bound.
+A write that got no answer (a timeout, a connection lost after sending, a gateway's page instead of
+Altcraft's envelope) may still land later. An answer in Altcraft's envelope, whatever its HTTP
+status, is an answer: Altcraft handled the call, and a transient one is simply retried. Before an
+unanswered write is sent again, the client reads the campaign's state until the write shows (then
+it is not sent again), for at most LANDING_SHARE of the retry budget so that retries remain; and
+before the next call of a sequence for the same campaign, it waits until `write_settle_s` has
+passed since that unanswered attempt. So a deactivation that lands late cannot undo the
+activation sent after it, within that bound.
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ MAX_LISTED_CAMPAIGNS = 1_000_000
 # How long a write that got no answer may still land, and how often its landing is looked for.
 DEFAULT_WRITE_SETTLE_S = 60.0
 LANDING_POLL_S = 1.0
+# The share of the retry budget a write's retries may spend looking for an unanswered attempt.
+LANDING_SHARE = 0.5
 # A host name that does not resolve is looked up once more after this long, then reported.
 HOST_LOOKUP_RETRY_S = 1.0
 # Answers that may come after the write took effect (the gateway gave up waiting, the server failed midway).
@@ -101,6 +106,9 @@ class AltcraftClient:
         self._session = session or transport.new_session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": "altcraft-campaigns"})
         self._fatal = FailureLatch()
+        # Campaign id -> when an unanswered attempt of a write to it can no longer land (monotonic):
+        # the next call of its sequence waits until then.
+        self._unsettled: dict[int, float] = {}
         # The Date header of every answer: windows are read with the clock Altcraft flips campaigns
         # by, once provider.altcraft.clock's rule trusts it.
         self.clock = ClockWatch()
@@ -209,9 +217,12 @@ class AltcraftClient:
             return self._retry.run(lambda: self._attempt(method, payload, campaign_id))
 
     def send(self, request: WriteRequest) -> None:
-        """A write, retried within the budget; one that may have landed is waited for, not re-sent
-        at once (see the module's docstring)."""
+        """A write, retried within the budget; one that may have landed is looked for, not re-sent
+        at once, and the next write to the campaign waits until it can no longer land (see the
+        module's docstring)."""
         in_flight_since: float | None = None  # when the last attempt that may still land was sent
+        started = self._retry.clock()
+        looking_until = started + self._retry.budget_s * LANDING_SHARE
 
         def attempt() -> Any:
             nonlocal in_flight_since
@@ -225,10 +236,12 @@ class AltcraftClient:
 
         def landed() -> bool | None:
             # Nothing in flight (Altcraft answered "not now"): one look, in case it landed anyway.
-            until = self._retry.clock() if in_flight_since is None else in_flight_since + self._write_settle_s
-            return self._await_landing(request, until)
+            now = self._retry.clock()
+            until = now if in_flight_since is None else min(in_flight_since + self._write_settle_s, looking_until)
+            return self._await_landing(request, max(until, now))
 
         self._fatal.raise_if_set()
+        self._wait_for_unsettled(request.campaign_id)
         try:
             with self._fatal.watching():
                 self._retry.run(attempt, before_retry=landed)
@@ -236,6 +249,14 @@ class AltcraftClient:
             if in_flight_since is not None:
                 error.args = (f"{error} (an attempt got no answer and may still land in Altcraft)",)
             raise
+        if in_flight_since is not None:
+            self._unsettled[request.campaign_id] = in_flight_since + self._write_settle_s
+
+    def _wait_for_unsettled(self, campaign_id: int) -> None:
+        """Before a write to a campaign, until an unanswered earlier write to it can no longer land."""
+        until = self._unsettled.pop(campaign_id, None)
+        if until is not None and until > self._retry.clock():
+            self._retry.sleep(until - self._retry.clock())
 
     def _await_landing(self, request: WriteRequest, until: float) -> bool | None:
         """True once the campaign shows the write landed; None when `until` passes first."""
@@ -345,7 +366,8 @@ class AltcraftClient:
             raise MalformedResponse(f"Altcraft answered {about} with a non-numeric error field: {code!r}")
         if code != 0:
             error = self._error(code, str(body.get("error_text") or ""), about, campaign_id, status)
-            raise _failure(error, code if code in TRANSIENT_STATUS else status, retry_after)
+            # Altcraft's own envelope: it handled the call, so nothing of it is still in flight.
+            raise _failure(error, code if code in TRANSIENT_STATUS else status, retry_after, answered=True)
         if status >= 400:
             # error 0 with an HTTP error status: trust neither.
             raise _failure(self._http_error(status, about, answer.url), status, retry_after)
@@ -391,9 +413,11 @@ class AltcraftClient:
         return address.join(part.replace(self._token, "***") for part in text.split(address))
 
 
-def _failure(error: AltcraftError, status: int, retry_after: float | None) -> Exception:
-    """Worth another try when the status (HTTP or `error` code) is a transient one, else final."""
+def _failure(error: AltcraftError, status: int, retry_after: float | None, answered: bool = False) -> Exception:
+    """Worth another try when the status (HTTP or `error` code) is a transient one, else final.
+    `answered`: Altcraft's envelope came back, so the call cannot still land."""
     if status not in TRANSIENT_STATUS:
         return error
     error.transient = True
-    return TransientFailure(error, retry_after, may_have_landed=status in MAY_HAVE_LANDED_STATUS)
+    in_flight = not answered and status in MAY_HAVE_LANDED_STATUS
+    return TransientFailure(error, retry_after, may_have_landed=in_flight)

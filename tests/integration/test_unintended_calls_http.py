@@ -7,6 +7,7 @@ their first call and explained when they stop halfway, and writes that land late
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -75,3 +76,49 @@ def test_a_write_that_got_no_answer_says_it_may_still_land(altcraft: LocalAltcra
     client = AltcraftClient(altcraft.url, TOKEN, timeout=(1, 1), retry=RetryPolicy(budget_s=1.5), write_settle_s=0.2)
     with pytest.raises(Exception, match="an attempt got no answer and may still land in Altcraft"):
         client.deactivate(19)
+
+
+# -- the faults of a busy day, with the default settle time --------------------------------------
+
+
+def defaults(local: LocalAltcraft) -> AltcraftClient:
+    """The client as a run gets it: the default retry budget and settle time, fast backoff."""
+    return AltcraftClient(local.url, TOKEN, timeout=(1, 1), retry=RetryPolicy(base_delay_s=0.05))
+
+
+@pytest.mark.parametrize(
+    ("kind", "endpoint", "times"),
+    [
+        ("error_in_200", "activate", 2),
+        ("http_429", "deactivate", 1),
+        ("drop", "list", 1),
+        ("http_502", "get_status", 1),
+    ],
+)
+def test_an_answered_fault_is_retried_at_once_not_waited_for(
+    altcraft: LocalAltcraft, kind: str, endpoint: str, times: int
+) -> None:
+    # Altcraft's envelope with a 500 (twice), a 429, a dropped listing, a gateway's 502 on a read:
+    # each was survived before writes got a settle time, and is again, in seconds, not a minute.
+    altcraft.admin.add_fault(kind, endpoint, times=times, code=500, seconds=0.2)
+    client = defaults(altcraft)
+    start = time.monotonic()
+    {
+        "activate": lambda: client.activate(18),
+        "deactivate": lambda: client.deactivate(19),
+        "list": lambda: list(client.list_all()),
+        "get_status": lambda: client.get_status(18),
+    }[endpoint]()
+    assert time.monotonic() - start < 10
+    assert altcraft.admin.calls()[endpoint] >= times + 1
+
+
+def test_an_unanswered_write_is_looked_for_within_the_budget_then_sent_again(altcraft: LocalAltcraft) -> None:
+    # A gateway's page (no envelope) on activate, twice: the attempt may be in flight, so it is looked
+    # for, but for half the budget at most; the retry after that still fits in the budget.
+    altcraft.admin.add_fault("http_500", "activate", times=2)
+    client = AltcraftClient(
+        altcraft.url, TOKEN, timeout=(1, 1), retry=RetryPolicy(budget_s=4, base_delay_s=0.05), write_settle_s=60
+    )
+    client.activate(18)
+    assert altcraft.admin.states()[18] == "active" and altcraft.admin.calls()["activate"] == 3

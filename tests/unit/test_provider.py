@@ -82,13 +82,22 @@ def test_expected_failures_reach_the_cli_without_a_traceback(monkeypatch: pytest
 
 
 @pytest.mark.parametrize(
-    ("key", "value"), [("altcraft:requestTimeoutSeconds", "0"), ("altcraft:retryBudgetSeconds", "-1")]
+    ("key", "value"),
+    [
+        ("altcraft:requestTimeoutSeconds", "0"),
+        ("altcraft:retryBudgetSeconds", "-1"),
+        ("altcraft:retryBudgetSeconds", "inf"),
+        ("altcraft:writeSettleSeconds", "inf"),
+        ("altcraft:writeSettleSeconds", "1e9"),
+        ("altcraft:writeSettleSeconds", "601"),
+        ("altcraft:writeSettleSeconds", "nan"),
+    ],
 )
 def test_tuning_values_out_of_range_are_refused(key: str, value: str) -> None:
     config = Config({"altcraft:url": "http://x.test", "altcraft:token": TOKEN, key: value}, "altcraft-campaigns")
     provider = CampaignProvider()
     provider.configure(ConfigureRequest(config))
-    with pytest.raises(SettingsError, match=f"{key} .* must be a number of seconds >="):
+    with pytest.raises(SettingsError, match=f"{key} .* must be a number of seconds from "):
         provider.client()
 
 

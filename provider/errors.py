@@ -9,6 +9,7 @@ Any other exception is a bug and keeps its traceback.
     ├── SettingsError       Altcraft's URL or token (or another setting) is missing or unusable
     ├── SiblingError        altcraft:siblingStacks is malformed, or a sibling stack cannot be read
     ├── ClockError          the run cannot tell the time it must read windows at
+    ├── PlanFileError       the reviewed plan file (ALTCRAFT_REVIEWED_PLAN) is unreadable or another stack's
     ├── CampaignError       one campaign cannot be brought to its desired state
     ├── OverBudget          a call refused: this run already sent as many as the change limit allows
     └── AltcraftError       a call to Altcraft failed (`code`, `http_status`, `transient`)
@@ -62,6 +63,10 @@ class SpecError(UserFacingError):
 
 class SettingsError(UserFacingError):
     """Altcraft's URL or token is missing or unusable."""
+
+
+class PlanFileError(UserFacingError):
+    """The reviewed plan file (ALTCRAFT_REVIEWED_PLAN) cannot be read, or is not this stack's."""
 
 
 class SiblingError(UserFacingError):

@@ -3,9 +3,12 @@
 The provider pickles to an empty state (no URL, token, session or lock) and is pickled by
 reference, as `provider.resource.CampaignProvider` (see that module: the address is part of every
 stack's state). It finds Altcraft in `configure()`, which the provider process calls once with the
-stack config before the first operation. Knows nothing of HTTP: it talks to `AltcraftClient`,
-decides with `provider.planning.reconcile`, and reads and writes its record with
-`provider.planning.record`.
+stack config before the first operation. Knows nothing of HTTP: it talks to `AltcraftClient`.
+
+It decides no call. It carries out the plan this run's review gave the resource
+(`provider.planning.plan`), exactly, and only while Altcraft still shows the state the review saw
+(compare-and-set against the provider's one listing, made after the review); anything else is
+refused and reported, not sent. It reads and writes its record with `provider.planning.record`.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign, WriteRequest, write_request
 from provider.campaigns.options import DEFAULT_ON_REMOVE
+from provider.campaigns.schedule import Schedule
 from provider.engine import removal_record, saved_settings, workarounds
 from provider.engine.removal_record import Released
 from provider.errors import (
@@ -46,11 +50,13 @@ from provider.errors import (
     TransportError,
     UserFacingError,
 )
-from provider.planning.reconcile import Desired, Intent, Steps, cause_of, describe, plan, plan_removal, satisfies
+from provider.planning.lines import Edit
+from provider.planning.plan import PLAN_KEY, CampaignPlan, PlanMismatch, plan_of
+from provider.planning.reconcile import Desired, Steps, check_name, check_reachable, describe, plan_removal
 from provider.planning.record import (
+    APPLIED_KEY,
     BREAK_GLASS_KEY,
     MODULE,
-    OBSERVED_KEY,
     OUTPUT_ATTRIBUTES,
     SEEN,
     TYPE_NAME,
@@ -59,7 +65,6 @@ from provider.planning.record import (
     desired_of,
     input_problems,
     inputs_of,
-    intent_of,
     ledger_entry,
     ledger_of,
     name_of,
@@ -140,14 +145,17 @@ class CampaignProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if is_removal(news):
             return removal_record.diff(olds, news)
-        # olds are the last outputs: `state` there is the live state as last seen (or refreshed),
-        # unless the program saw it itself because the refresh used settings changed since.
+        # The provider decides no call: a change is a plan of this run's review still to be carried
+        # out, or a record that must say what the file asks now (no call). Not the live state: that
+        # was the review's to judge, and an unrelated change in Altcraft after it must not turn a
+        # reviewed `pulumi up --plan` into a violation. (In a refresh, `news` are the last deploy's
+        # inputs: their plan, if any, is the one `applied`.)
         changed = [key for key in UPDATE_KEYS if with_default(olds, key) != with_default(news, key)]
-        live_state = news.get(OBSERVED_KEY) or olds.get("state")
-        if not satisfies(str(live_state), desired_of(news).target):
-            changed.append("active")  # drift, a file change, or a window that opened or closed
+        plan = plan_of(news)
+        if plan is not None and plan.review != olds.get(APPLIED_KEY):
+            changed.append(PLAN_KEY)
         if stored_schedule(olds) != stored_schedule(news):
-            changed.append("schedule")  # new dates need a new activation; another offset does not
+            changed.append("schedule")
         # The file changed to what Altcraft already is: no call, but the state must record the new
         # desired value, or a later change in the web UI would look like the file's own change.
         if desired_active_of(olds) != news.get("active"):
@@ -162,10 +170,9 @@ class CampaignProvider(ResourceProvider):
             return removal_record.create(self._release, props)
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
         desired = desired_of(props)
-        live, entry = self._converge(
-            desired, self._live(desired.campaign_id, adopting=True), None, props.get(BREAK_GLASS_KEY)
-        )
-        outs = with_ledger(outputs_of(desired, live), [entry] if entry else [])
+        live = self._live(desired.campaign_id, adopting=True)
+        after, entry = self._carry_out(desired, plan_of(props), live, props.get(BREAK_GLASS_KEY))
+        outs = with_ledger(self._recorded(desired, after, plan_of(props), {}), [entry] if entry else [])
         return CreateResult(id_=str(desired.campaign_id), outs=outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -179,15 +186,21 @@ class CampaignProvider(ResourceProvider):
             # Reported once, by the read that met it first, which fails the refresh: the record is
             # left exactly as it was, and an outage is one error, not one per campaign.
             return ReadResult(id_=id_, outs=props)
-        # Inputs as Altcraft has them now, so that drift shows as a diff against the program; the
-        # outputs keep what the file asked for at the last deploy, which tells drift from change.
-        as_live = desired_of({**props, "campaign_id": live.id, "active": live.active})
-        outs = outputs_of(desired_of({**props, "campaign_id": live.id, "active": desired_active_of(props)}), live)
+        # The outputs keep what the file asked for at the last deploy, which tells drift from a
+        # change, and the live state. The inputs are left as the last deploy gave them (no `inputs`
+        # here): a reviewed plan compares the program's inputs with them, and a change in Altcraft
+        # after the review must not make an unrelated campaign violate it.
+        active = desired_active_of(props)
+        if active is None:  # a record that does not say for sure: kept as it is, never guessed
+            outs = {**props, "state": live.state}
+        else:
+            desired = desired_of({**props, "campaign_id": live.id, "active": active})
+            outs = {**outputs_of(desired, live), **_kept(props)}
         ledger = ledger_of(props)
         recorded = props.get("state")
         if isinstance(recorded, str) and recorded != live.state:  # changed in Altcraft since the last record
             ledger = [ledger_entry(clock.machine_now(), [], SEEN, recorded, live.state, live), *ledger]
-        return ReadResult(id_=id_, outs=with_ledger(outs, ledger), inputs=inputs_of(as_live))
+        return ReadResult(id_=id_, outs=with_ledger(outs, ledger))
 
     def _read_failure(self, campaign_id: int, props: dict[str, Any], error: UserFacingError) -> UserFacingError:
         if isinstance(error, NotFound):
@@ -203,37 +216,48 @@ class CampaignProvider(ResourceProvider):
         if is_removal(news):
             return removal_record.update(self._release, olds, news)
         desired = desired_of(news)
-        live, entry = self._converge(
-            desired, self._live(desired.campaign_id, adopting=False), intent_of(olds), news.get(BREAK_GLASS_KEY)
-        )
-        return UpdateResult(
-            outs=with_ledger(outputs_of(desired, live), [*([entry] if entry else []), *ledger_of(olds)])
-        )
+        plan = plan_of(news)
+        if plan is not None and plan.review == olds.get(APPLIED_KEY):
+            plan = None  # carried out already (the diff saw another change)
+        live = self._live(desired.campaign_id, adopting=False)
+        after, entry = self._carry_out(desired, plan, live, news.get(BREAK_GLASS_KEY))
+        outs = self._recorded(desired, after, plan, olds)
+        return UpdateResult(outs=with_ledger(outs, [*([entry] if entry else []), *ledger_of(olds)]))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        # Normally the removal record released the campaign earlier in this run, and this finds
-        # nothing to send. Not after `pulumi destroy` or an `up --target` of the campaign alone,
-        # which release it here, without a ledger entry (docs/history.md says so).
+        # Sends nothing, ever: a release is a call, and calls are only what a review listed. The
+        # removal record released the campaign earlier in this run (docs/guard-rails.md); a deletion
+        # without one (`pulumi destroy`, an `up --target` of this resource alone, a record whose
+        # release failed) refuses to forget a campaign its entry says to stop, so that no campaign
+        # is left running unmanaged: the resource stays, and the next run releases it.
         if is_removal(props):
             return  # the record leaves the stack; what it recorded was sent long ago
-        self._release(int(id_), props.get("on_remove") or DEFAULT_ON_REMOVE, bool(stored_schedule(props)))
+        on_remove = props.get("on_remove") or DEFAULT_ON_REMOVE
+        if on_remove == "retain":
+            return
+        try:
+            live = self.view().get(int(id_))
+        except NotFound:
+            return
+        if plan_removal(on_remove, live, scheduled=bool(stored_schedule(props))) is not None:
+            raise CampaignError(_unreleased(live))
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _release(self, campaign_id: int, on_remove: str, scheduled: bool) -> Released | None:
-        """Sends what a campaign leaving the file needs (`on_remove`), for its resource's deletion
-        and its removal record alike. None when Altcraft is not asked: `retain` leaves the campaign
-        exactly as it is, and a campaign deleted in Altcraft has nothing to release."""
+    def _release(self, campaign_id: int, on_remove: str, plan: CampaignPlan | None) -> Released | None:
+        """Carries out a removal record's plan (the review's release). None when Altcraft is not
+        asked: `retain` leaves the campaign exactly as it is, and a campaign deleted in Altcraft has
+        nothing to release."""
         if on_remove == "retain":
             return None
         try:
             live = self.view().get(campaign_id)
         except NotFound:
             return None
-        steps = plan_removal(on_remove, live, scheduled=scheduled)
-        if steps is None:
+        if plan is None:
             return Released(live, live, [])
-        return Released(live, self._apply(steps, live), [call.method for call in steps.calls])
+        self._still_as_reviewed(live, plan)
+        return Released(live, self._apply(self._steps(live, plan, Schedule()), live), list(plan.calls))
 
     def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
         try:
@@ -242,19 +266,40 @@ class CampaignProvider(ResourceProvider):
             hint = "check the id in the campaigns file" if adopting else "it was removed from Altcraft"
             raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
 
-    def _converge(
-        self, desired: Desired, live: LiveCampaign, deployed: Intent | None, break_glass: str | None
+    def _carry_out(
+        self, desired: Desired, plan: CampaignPlan | None, live: LiveCampaign, break_glass: str | None
     ) -> tuple[LiveCampaign, str | None]:
-        """The campaign after the calls its plan needs, and the ledger entry for them (None: no call);
-        `break_glass`: the reason this run gave to pass a freeze, kept with the calls it let through."""
-        steps = plan(desired, live, deployed)
-        if steps is None:
+        """The campaign after the calls of this run's plan, and the ledger entry for them (None: no
+        call); `break_glass`: the reason this run gave to pass a freeze, kept with the calls it let through."""
+        if plan is None:
             return live, None
+        self._still_as_reviewed(live, plan)
+        check_name(desired, live)
+        check_reachable(plan.target, live)
+        steps = self._steps(live, plan, desired.schedule)
         sent_at = clock.machine_now()
         after = self._apply(steps, live)
-        cause = cause_of(desired.intent, deployed)
-        sent = [call.method for call in steps.calls]
-        return after, ledger_entry(sent_at, sent, cause, live.state, after.state, live, break_glass)
+        return after, ledger_entry(sent_at, list(plan.calls), plan.cause, live.state, after.state, live, break_glass)
+
+    @staticmethod
+    def _still_as_reviewed(live: LiveCampaign, plan: CampaignPlan) -> None:
+        """Compare-and-set: the calls go only while Altcraft shows the state the review saw."""
+        if live.state != plan.start:
+            raise CampaignError(_changed_since_review(live, plan))
+
+    @staticmethod
+    def _steps(live: LiveCampaign, plan: CampaignPlan, schedule: Schedule) -> Steps:
+        try:
+            return plan.steps(schedule)
+        except PlanMismatch as error:
+            raise CampaignError(f"{describe(live)}: {error}. Nothing was sent; preview again.") from None
+
+    def _recorded(
+        self, desired: Desired, live: LiveCampaign, plan: CampaignPlan | None, olds: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The outputs: what the file asks, the live campaign, and the last plan carried out."""
+        applied = plan.review if plan is not None else olds.get(APPLIED_KEY)
+        return {**outputs_of(desired, live), **({APPLIED_KEY: applied} if isinstance(applied, str) else {})}
 
     def _apply(self, steps: Steps, live: LiveCampaign) -> LiveCampaign:
         client = self.client()
@@ -275,6 +320,30 @@ class CampaignProvider(ResourceProvider):
             sent = ", then ".join(call.method for call in steps.calls)
             raise CampaignError(f"{describe(live)}: Altcraft accepted {sent} but the campaign is now {state!r}")
         return now
+
+
+def _kept(props: dict[str, Any]) -> dict[str, Any]:
+    """What a refresh carries over from the last deploy's outputs besides the file's ask."""
+    return {APPLIED_KEY: props[APPLIED_KEY]} if isinstance(props.get(APPLIED_KEY), str) else {}
+
+
+def _changed_since_review(live: LiveCampaign, plan: CampaignPlan) -> str:
+    edit = Edit.of(live).text()
+    return (
+        f"{describe(live)} was {plan.start} when this run's review planned {', '.join(plan.calls)}, and is "
+        f"{live.state} now ({edit}): not sent. A campaign that changed in Altcraft since the review is not "
+        "written; the next preview reviews it as it is now."
+    )
+
+
+def _unreleased(live: LiveCampaign) -> str:
+    return (
+        f"{describe(live)} is {live.state} in Altcraft and its entry says on_remove: deactivate, but no reviewed "
+        "release of this run stopped it, so its record is kept (nothing was sent: a deletion sends no call). "
+        "To release it, remove its entry from the campaigns file and deploy: the removal record sends the "
+        "reviewed deactivate. To let it run on unmanaged, set on_remove: retain and deploy first. "
+        "`pulumi destroy` sends no call either (docs/guard-rails.md)."
+    )
 
 
 def _halfway(live: LiveCampaign, requests: list[WriteRequest], done: int, error: Exception, state: str | None) -> str:
@@ -314,15 +383,15 @@ class CampaignResource(Resource, module=MODULE, name=TYPE_NAME):
     def __init__(
         self,
         desired: Desired,
-        observed_state: str | None = None,
+        plan: CampaignPlan | None = None,
         break_glass: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         workarounds.before_registering()
         # Outputs exist as attributes only for keys declared here.
         props: dict[str, Any] = {**inputs_of(desired), **dict.fromkeys(OUTPUT_ATTRIBUTES)}
-        if observed_state is not None:  # only when the refresh's reading cannot be trusted
-            props[OBSERVED_KEY] = observed_state
+        if plan is not None:  # only on the campaigns this run's review planned calls for
+            props[PLAN_KEY] = plan.to_input()
         if break_glass is not None:  # only on the campaigns whose calls pass a freeze
             props[BREAK_GLASS_KEY] = break_glass
         if desired.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails

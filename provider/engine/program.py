@@ -20,12 +20,14 @@ from pulumi.runtime.config import is_config_secret
 
 from provider.altcraft.clock import relative, trusted_now
 from provider.altcraft.live_view import LiveView
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import CampaignSpec, load_campaigns, missing_name_guards
-from provider.engine import workarounds
+from provider.engine import reviewed_plan, workarounds
 from provider.engine.campaign_provider import CampaignResource, RemovalResource
 from provider.engine.checkpoint import last_checkpoint, stack_resources, this_stack
+from provider.engine.reviewed_plan import REVIEWED_PLAN_ENV
 from provider.engine.saved_settings import changed_since, saved_provider_config, stale_note
-from provider.errors import ClockError, SpecError, UserFacingError
+from provider.errors import ClockError, NotFound, SpecError, UserFacingError
 from provider.planning.freezes import (
     break_glass_line,
     break_glass_reason,
@@ -38,10 +40,12 @@ from provider.planning.freezes import (
     upcoming_note,
 )
 from provider.planning.lines import clock_line
+from provider.planning.plan import CampaignPlan, review_id
 from provider.planning.reconcile import Desired, satisfies
 from provider.planning.record import campaigns_in
 from provider.planning.removals import removals_to_declare
 from provider.planning.review import over_limit, review_campaigns
+from provider.planning.reviewed import follow, left_line, moved_refusal
 from provider.planning.siblings import SIBLING_STACKS_KEY, claims, conflicts, id_ranges, sibling_stacks
 from provider.settings import (
     BREAK_GLASS,
@@ -95,6 +99,7 @@ def run() -> None:
 
         review = review_campaigns(specs, view.get, campaigns_in(checkpoint), clock, removed_at=specs.line)
         clock()  # again: every answer of the review, not only those before it first read the time
+        reviewed = reviewed_plan.from_environment(stack_name, pulumi.get_project())
     except ClockError as error:
         fail(clock_failure(error, path, timed) if timed else freeze_clock_failure(error))
     except UserFacingError as error:
@@ -109,17 +114,29 @@ def run() -> None:
     where = f"Altcraft at {client.redact(settings.url)} (from {settings.url_source}, stack {stack_name})"
     if review.problems:
         fail(f"{SpecError(path, review.problems)}\n(checked against {where})")
-    too_many = over_limit(review.changes, *limit)
+    # The one decision of this run: the calls its review listed, or, applying a reviewed plan, the
+    # plan's calls that still apply. The change limit, the freeze and the risk judge exactly these.
+    rid = review_id(review.now)
+    if reviewed is None:
+        changes, left = review.changes, []
+        plans = {change.campaign_id: CampaignPlan.of_change(rid, change) for change in changes}
+    else:
+        followed = follow(reviewed, review.changes, lambda campaign_id: _found(view, campaign_id))
+        if followed.moved:
+            refusal = moved_refusal(followed.moved, os.environ[REVIEWED_PLAN_ENV], REVIEWED_PLAN_ENV)
+            fail(f"{refusal}\n(checked against {where})")
+        changes, left, plans = followed.changes, followed.left, followed.plans
+    too_many = over_limit(changes, *limit)
     if too_many:
         fail(f"{path}: {too_many}\n(checked against {where})")
     freeze = current(freezes, review.now) if freezes else None
-    blocked = refused(review.changes) if freeze else []
+    blocked = refused(changes) if freeze else []
     if blocked and glass is None:
         fail(f"{freeze_refusal(freeze, blocked, review.now, BREAK_GLASS.env)}\n(checked against {where})")
     passed = freeze if blocked else None
     glass_for = {change.campaign_id for change in blocked}  # the calls break-glass lets through
     # Worded for any command that runs the program (refresh and destroy do, with --run-program).
-    count = review.calls
+    count = sum(change.calls for change in changes)
     if count:
         pulumi.log.info(f"`pulumi up` would send {count} call{'s' if count > 1 else ''} to {where}:")
     elif review.kept:
@@ -128,17 +145,19 @@ def run() -> None:
         pulumi.log.info(f"{where} matches {path}: `pulumi up` would send no calls")
     if review.now is not None and (timed or freezes):  # the moment windows and freezes were judged at
         pulumi.log.info(clock_line(review.now))
-    for change in review.changes:  # an irreversible call stands out as a warning
+    for change in changes:  # an irreversible call stands out as a warning
         (pulumi.log.warn if change.irreversible else pulumi.log.info)(change.line())
+    for change in left:
+        pulumi.log.warn(left_line(change))
     if passed is not None:
         pulumi.log.warn(break_glass_line(glass, passed, len(blocked)))
     elif glass is not None:
         pulumi.log.info(f"{BREAK_GLASS.env} is set, but no freeze refuses a call of this run: it lets nothing through")
     soon = upcoming(freezes, review.now) if freezes and freeze is None else None
-    held_back = refused(review.changes) if soon is not None else []
+    held_back = refused(changes) if soon is not None else []
     if held_back:
         pulumi.log.warn(upcoming_note(soon, held_back, review.now))
-    pulumi.log.info(risk_of(review.changes, passed, count, *review_limit).line())
+    pulumi.log.info(risk_of(changes, passed, count, *review_limit).line())
     for launch in review.launches:
         pulumi.log.info(launch)
     for note in review.notes:
@@ -151,18 +170,27 @@ def run() -> None:
         # The refresh before the program (no --run-program) read Altcraft with the saved values: the
         # old account, or a revoked token. This run's listing, with the new values, decides instead.
         pulumi.log.info(stale_note(stale, where))
+    in_file = {spec.id for spec in specs}
     campaigns = [
         CampaignResource(
             desired,
-            observed_state=view.get(desired.campaign_id).state if stale else None,
+            plan=plans.get(desired.campaign_id),
             break_glass=glass if desired.campaign_id in glass_for else None,
         )
         for desired in review.desired
     ]
     # Entries that left the file are released by their removal records, which keep their ledgers.
-    for removal in removals_to_declare(checkpoint, {spec.id for spec in specs}):
+    releases = {campaign_id: plan for campaign_id, plan in plans.items() if campaign_id not in in_file}
+    for removal in removals_to_declare(checkpoint, in_file, releases):
         RemovalResource(removal)
     pulumi.export("campaigns", stack_summary(review.desired, campaigns))
+
+
+def _found(view: LiveView, campaign_id: int) -> LiveCampaign | None:
+    try:
+        return view.get(campaign_id)
+    except NotFound:
+        return None
 
 
 def clock_failure(error: ClockError, path: str, timed: list[CampaignSpec], shown: int = 5) -> str:

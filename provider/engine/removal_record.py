@@ -17,6 +17,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from provider.altcraft import clock
 from provider.altcraft.model import LiveCampaign
+from provider.planning.plan import CampaignPlan
 from provider.planning.record import ledger_entry, ledger_of, number
 from provider.planning.removals import REMOVED_KEY, Removal, removal_outputs
 
@@ -31,7 +32,8 @@ def check(news: dict[str, Any]) -> CheckResult:
 
 
 def diff(olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-    # A new generation is a new removal; the same one, declared again from the record, is done.
+    # A new generation is a new removal (with the review's release, if it planned one); the same
+    # one, declared again from the record, is done.
     return DiffResult(changes=(number(olds.get("generation")) or 1) != (number(news.get("generation")) or 1))
 
 
@@ -44,8 +46,8 @@ class Released:
     sent: list[str]
 
 
-# The campaign provider's release (`CampaignProvider._release`): campaign id, on_remove, scheduled.
-Release = Callable[[int, str, bool], Released | None]
+# The campaign provider's release (`CampaignProvider._release`): campaign id, on_remove, the review's plan.
+Release = Callable[[int, str, CampaignPlan | None], Released | None]
 
 
 def create(release: Release, props: dict[str, Any]) -> CreateResult:
@@ -71,7 +73,7 @@ def _recorded(release: Release, removal: Removal, earlier: list[str]) -> dict[st
     """The record's outputs once the campaign is released, its entry first. Where Altcraft was not
     asked (`retain`, or a campaign deleted there) the entry records the removal without states."""
     at = clock.machine_now()
-    released = release(removal.campaign_id, removal.on_remove, removal.scheduled)
+    released = release(removal.campaign_id, removal.on_remove, removal.plan)
     if released is None:
         return removal_outputs(removal, None, ledger_entry(at, [], "remove", None, None, None), earlier)
     before, after = released.before, released.after

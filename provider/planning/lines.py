@@ -77,9 +77,20 @@ class PlannedChange:
     before: str  # live state now
     after: str  # state once the calls are done
     cause: Cause
-    calls: int = 1  # how many calls (an active campaign moved back to waiting takes two)
+    # The calls in order, by Altcraft's names, exactly as the review planned them (and as
+    # altcraft:maxChanges and a freeze judge them); left out, the one call that reaches `after`.
+    methods: tuple[str, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)  # the entry's window and completion date
     edit: Edit | None = None  # drift: who changed it in Altcraft, and when
+
+    def __post_init__(self) -> None:
+        if not self.methods:
+            single = {"completed": "completed", "inactive": "deactivate"}.get(self.after, "activate")
+            object.__setattr__(self, "methods", (single,))
+
+    @property
+    def calls(self) -> int:
+        return len(self.methods)
 
     @property
     def change(self) -> str:
@@ -93,15 +104,6 @@ class PlannedChange:
     @property
     def irreversible(self) -> bool:
         return self.after == "completed"
-
-    @property
-    def methods(self) -> tuple[str, ...]:
-        """The calls in order, by Altcraft's names, as altcraft:maxChanges counts them."""
-        if self.after == "completed":
-            return ("completed",)
-        if self.after == "inactive":
-            return ("deactivate",)
-        return ("deactivate", "activate") if self.calls > 1 else ("activate",)
 
     @property
     def stops_now(self) -> str | None:
@@ -138,8 +140,9 @@ class PlannedChange:
         except TimeError:
             return None
         calls = int(match["calls"]) if match["calls"] else 1
+        methods = ("deactivate", "activate") if calls > 1 else ()
         name, edit = match["name"] or "", Edit.from_match(match["by"], match["at"])
-        return cls(int(match["id"]), name, match["before"], match["after"], match["cause"], calls, schedule, edit)  # type: ignore[arg-type]
+        return cls(int(match["id"]), name, match["before"], match["after"], match["cause"], methods, schedule, edit)  # type: ignore[arg-type]
 
 
 def who(campaign_id: int, name: str) -> str:

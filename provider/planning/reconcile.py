@@ -147,6 +147,22 @@ def plan(desired: Desired, live: LiveCampaign, deployed: Intent | None = None) -
     """
     check_name(desired, live)
     target = desired.target
+    check_reachable(target, live)
+    if drift_kept(desired, live, deployed):
+        return None
+    if target == "completed" and not desired.completed and live.state != "completed":
+        raise CampaignError(_passed_completion(desired, live, deployed))
+    # New dates (or dates dropped from the file) need a new activation even where the state is right.
+    resend = target in _NEEDS_LIFE and dates_held(target, desired.schedule) != dates_held(
+        target, deployed.schedule if deployed else Schedule()
+    )
+    if satisfies(live.state, target) and not resend:
+        return None
+    return steps_for(target, desired.schedule, live.state)
+
+
+def check_reachable(target: Target, live: LiveCampaign) -> None:
+    """A target no call can reach from a completed or deleted campaign is refused, never sent."""
     if target in _NEEDS_LIFE and live.terminal:
         raise CampaignError(
             f"{describe(live)} is {live.state} in Altcraft and cannot be activated: "
@@ -158,17 +174,6 @@ def plan(desired: Desired, live: LiveCampaign, deployed: Intent | None = None) -
             f"{describe(live)} is deleted in Altcraft and cannot be completed. Remove it from the campaigns "
             "file. No call was sent."
         )
-    if drift_kept(desired, live, deployed):
-        return None
-    if target == "completed" and not desired.completed and live.state != "completed":
-        raise CampaignError(_passed_completion(desired, live, deployed))
-    # New dates (or dates dropped from the file) need a new activation even where the state is right.
-    resend = target in _NEEDS_LIFE and dates_held(target, desired.schedule) != dates_held(
-        target, deployed.schedule if deployed else Schedule()
-    )
-    if satisfies(live.state, target) and not resend:
-        return None
-    return _steps(target, desired.schedule, live.state)
 
 
 def dates_held(target: Target, schedule: Schedule) -> Schedule:
@@ -197,7 +202,7 @@ def _passed_completion(desired: Desired, live: LiveCampaign, deployed: Intent | 
     return f"{describe(live)}: {why}. Nothing was sent."
 
 
-def _steps(target: Target, schedule: Schedule, state: str) -> Steps:
+def steps_for(target: Target, schedule: Schedule, state: str) -> Steps:
     if target == "completed":
         return Steps((Call("completed", settled=("completed",)),), "completed")
     if target in ("inactive", "off"):
@@ -228,7 +233,7 @@ def plan_removal(on_remove: str, live: LiveCampaign, scheduled: bool = False) ->
     if on_remove != "deactivate":
         return None
     if live.active or (scheduled and live.state == "waiting"):
-        return _steps("inactive", Schedule(), live.state)
+        return steps_for("inactive", Schedule(), live.state)
     return None
 
 

@@ -18,8 +18,8 @@ every key costs bytes per campaign in a state the file backend rewrites after ev
     completed              true: the campaign must end up completed
     scheduled_in_altcraft  true: `active: scheduled`
     target                 this run's target, when the window makes it differ from the timeless one
-    observed_state         the live state as the program read it, only when the refresh used stale
-                           settings (provider.engine.saved_settings)
+    plan                   the calls this run's review decided, only on campaigns that have calls
+                           (`provider.planning.plan`); the provider sends exactly those
     break_glass            the reason this run passes a freeze, only on the campaigns whose calls it
                            lets through (provider.planning.freezes); kept in the ledger entry, not
                            in the outputs
@@ -28,6 +28,8 @@ Outputs: the inputs of the last deploy (`active` is what the file asked for then
 drift from a change; a refresh keeps it), plus
 
     state                  the live state after the last deploy or refresh
+    applied                the review id of the last plan carried out (absent until the first): a
+                           plan with another id is still to be carried out
     name                   the live name, when it is not the `expected_name` already recorded
     changes                the ledger, newest first (`LedgerEntry`): one entry per deploy that sent
                            calls for this campaign, and one per refresh that found it changed in
@@ -51,6 +53,7 @@ from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE, DRIFT_C
 from provider.campaigns.schedule import KEYS as TIME_KEYS
 from provider.campaigns.schedule import TARGETS, Schedule, TimeError, format_time, timeless_target
 from provider.planning.lines import EDIT_PATTERN, Edit
+from provider.planning.plan import PLAN_KEY, plan_of
 from provider.planning.reconcile import Desired, Intent
 
 # The resource type: module and name as the dynamic Resource class declares them, and the token
@@ -70,8 +73,8 @@ INPUT_DEFAULTS: dict[str, Any] = {
 # Settings whose change is an in-place update (with `active`, the window, and a live state that
 # misses this run's target); a different campaign id is a different campaign.
 UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed", "scheduled_in_altcraft")
-# The live state as the program read it, given only when the refresh used stale settings.
-OBSERVED_KEY = "observed_state"
+# The review id of the last plan the provider carried out for the campaign.
+APPLIED_KEY = "applied"
 # The reason a run passes a freeze, given only to the campaigns it lets through.
 BREAK_GLASS_KEY = "break_glass"
 # Output keys that exist as attributes of the resource object (declared before they are known).
@@ -169,6 +172,8 @@ def input_problems(props: Mapping[str, Any]) -> list[tuple[str, str]]:
     expected_name = props.get("expected_name")
     if expected_name is not None and not isinstance(expected_name, str):
         problems.append(("expected_name", "must be a string"))
+    if PLAN_KEY in props and plan_of(props) is None:
+        problems.append((PLAN_KEY, "must be a plan as this version's review writes it (provider.planning.plan)"))
     for key in TIME_KEYS:
         try:
             Schedule.from_text({key: props.get(key)})
@@ -285,21 +290,33 @@ def with_ledger(outputs: dict[str, Any], ledger: list[str]) -> dict[str, Any]:
     return {**outputs, LEDGER_KEY: capped(ledger)} if ledger else outputs
 
 
-def intent_of(outputs: Mapping[str, Any]) -> Intent:
-    """What the campaigns file declared for this campaign at its last deploy (its recorded outputs)."""
+def intent_of(outputs: Mapping[str, Any]) -> Intent | None:
+    """What the campaigns file declared for this campaign at its last deploy (its recorded outputs);
+    None when the record does not say it for sure (`desired_active_of`)."""
+    active = desired_active_of(outputs)
+    if active is None:
+        return None
     completed, scheduled_in_altcraft = (outputs.get(key) is True for key in ("completed", "scheduled_in_altcraft"))
-    return Intent(desired_active_of(outputs), stored_schedule(outputs), completed, scheduled_in_altcraft)
+    return Intent(active, stored_schedule(outputs), completed, scheduled_in_altcraft)
 
 
-def desired_active_of(outputs: Mapping[str, Any]) -> bool:
-    """What the campaigns file asked for: in a record's outputs, at its last deploy; in the inputs a
-    program gives, now. Both hold it in `active` (a refresh's inputs hold the live one instead).
+def desired_active_of(outputs: Mapping[str, Any]) -> bool | None:
+    """What the campaigns file asked for at the last deploy, or None when the record does not say it
+    for sure: such a record is never the reason for a call (the review leaves the campaign alone).
 
-    Records written by 0.15 and earlier hold it in `desired_active` and the live "is active" in
-    `active`; the oldest hold only the latter, which is what the file asked for unless a refresh
-    recorded drift since. A refresh or an update rewrites them in today's shape.
+    Today's records hold it in `active`, and nothing in `desired_active`. Records written by 0.15 and
+    earlier hold it in `desired_active`, next to the live "is active" in `active`, which then agrees
+    with their `state`; one where they disagree was edited or half rewritten, and one holding
+    neither `active` nor `desired_active` says nothing. A refresh or an update rewrites old records in today's shape.
     """
-    return bool(outputs.get("desired_active", outputs.get("active")))
+    active, desired = outputs.get("active"), outputs.get("desired_active")
+    if "desired_active" not in outputs:
+        return active if isinstance(active, bool) else None
+    state = outputs.get("state")
+    if "active" in outputs and not isinstance(active, bool):
+        return None
+    consistent = not isinstance(active, bool) or not isinstance(state, str) or active == (state == "active")
+    return desired if isinstance(desired, bool) and consistent else None
 
 
 @dataclass(frozen=True)
@@ -307,9 +324,14 @@ class Deployed:
     """What the last deployment recorded for one campaign."""
 
     campaign_id: int
-    intent: Intent  # what the campaigns file declared then
+    intent: Intent | None  # what the campaigns file declared then; None: the record does not say for sure
     on_remove: str = DEFAULT_ON_REMOVE
     protect: bool = False  # Pulumi refuses to delete it: removing the entry sends nothing
+    scheduled: bool | None = None  # the last deploy scheduled dates (releasing cancels them); None: the intent's
+
+    def __post_init__(self) -> None:
+        if self.scheduled is None:
+            object.__setattr__(self, "scheduled", self.intent is not None and bool(self.intent.schedule))
 
 
 def from_outputs(outputs: Mapping[str, Any]) -> Deployed | None:
@@ -317,7 +339,8 @@ def from_outputs(outputs: Mapping[str, Any]) -> Deployed | None:
     if campaign_id is None:
         return None
     on_remove = outputs.get("on_remove") or DEFAULT_ON_REMOVE
-    return Deployed(campaign_id, intent_of(outputs), on_remove, protect=outputs.get("protect") is True)
+    protect, scheduled = outputs.get("protect") is True, bool(stored_schedule(outputs))
+    return Deployed(campaign_id, intent_of(outputs), on_remove, protect, scheduled)
 
 
 def campaigns_in(resources: Mapping[str, Any]) -> dict[int, Deployed]:

@@ -7,14 +7,17 @@ removal record per campaign that left: type `REMOVAL_TYPE`, named `removal_name(
 (`on_remove: deactivate`) and writes the entry that says so; the campaign resource's deletion,
 which the engine runs after every registered resource is done, then finds nothing left to send.
 
-Inputs, all read from the stack's last checkpoint and none from Altcraft or the clock, so that a
-preview and the `pulumi up --plan` after it declare the same record:
+Inputs, all read from the stack's last checkpoint but the review's plan, so that a preview and the
+`pulumi up --plan` after it declare the same record:
 
     removed_campaign   the campaign's id
     on_remove          what the last deploy recorded (`retain` records the removal and sends nothing)
     scheduled          true if the last deploy had scheduled a window (releasing cancels it)
     generation         how many times the campaign has left the file; a new one is a new removal
     carried            the campaign's deploys, from its ledger, given once: at its removal
+    plan               the release this run's review planned (`provider.planning.plan`), given once,
+                       at the removal, and only when there is a call to send; the record sends
+                       exactly that, while Altcraft still shows what the review saw
 
 Outputs: the inputs but `carried`, plus
 
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from provider.campaigns.options import DEFAULT_ON_REMOVE, ON_REMOVE_CHOICES
+from provider.planning.plan import PLAN_KEY, CampaignPlan, plan_of
 from provider.planning.record import (
     CAMPAIGN_TYPE,
     LEDGER_KEY,
@@ -59,6 +63,12 @@ def removal_name(campaign_id: int) -> str:
     return f"{_NAME_PREFIX}{campaign_id}"
 
 
+def removal_id_of(urn: str) -> int | None:
+    """The campaign id in a removal record's URN (`...::removal-18`), None for any other URN."""
+    tail = urn.rsplit(f"::{_NAME_PREFIX}", 1)
+    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
+
+
 def is_removal(props: Mapping[str, Any]) -> bool:
     """True for a removal record's inputs or outputs (the provider serves both resource types)."""
     return REMOVED_KEY in props
@@ -73,6 +83,7 @@ class Removal:
     scheduled: bool
     generation: int
     carried: tuple[str, ...] = ()  # only in the run that removes the campaign
+    plan: CampaignPlan | None = None  # the review's release, only in the run that removes the campaign
 
     def inputs(self) -> dict[str, Any]:
         inputs: dict[str, Any] = {REMOVED_KEY: self.campaign_id, "on_remove": self.on_remove}
@@ -82,6 +93,8 @@ class Removal:
             inputs["generation"] = self.generation
         if self.carried:
             inputs["carried"] = list(self.carried)
+        if self.plan is not None:
+            inputs[PLAN_KEY] = self.plan.to_input()
         return inputs
 
     @classmethod
@@ -93,21 +106,26 @@ class Removal:
             return None
         generation = number(props.get("generation")) or 1
         carried = props.get("carried") if isinstance(props.get("carried"), list) else []
-        return cls(campaign_id, on_remove, props.get("scheduled") is True, generation, tuple(carried))
+        plan = plan_of(props)
+        if PLAN_KEY in props and plan is None:
+            return None  # a plan that cannot be read is never carried out, nor ignored
+        return cls(campaign_id, on_remove, props.get("scheduled") is True, generation, tuple(carried), plan)
 
 
 def removal_outputs(removal: Removal, name: str | None, entry: str, earlier: list[str]) -> dict[str, Any]:
     """The record after a removal: `entry` first, then the deploys carried and those of `earlier`
     removals (the record's previous ledger)."""
-    kept = {k: v for k, v in removal.inputs().items() if k != "carried"}
+    kept = {k: v for k, v in removal.inputs().items() if k not in ("carried", PLAN_KEY)}
     ledger = deploys_of([entry, *removal.carried, *earlier])
     return {**kept, **({"name": name} if name else {}), LEDGER_KEY: capped(ledger)}
 
 
-def removals_to_declare(resources: Mapping[str, Any], in_file: set[int]) -> list[Removal]:
-    """The removal records this run declares, from the last checkpoint ({urn: {"type", "outputs"}})
-    and the ids in the file: one new removal per recorded campaign no longer in the file, and
-    every earlier record as it is, the newest REMOVALS_KEPT in all."""
+def removals_to_declare(
+    resources: Mapping[str, Any], in_file: set[int], plans: Mapping[int, CampaignPlan] | None = None
+) -> list[Removal]:
+    """The removal records this run declares, from the last checkpoint ({urn: {"type", "outputs"}}),
+    the ids in the file and the review's release plans: one new removal per recorded campaign no
+    longer in the file, and every earlier record as it is, the newest REMOVALS_KEPT in all."""
     campaigns: dict[int, Mapping[str, Any]] = {}
     records: dict[int, tuple[Removal, str]] = {}
     for resource in resources.values():
@@ -129,6 +147,7 @@ def removals_to_declare(resources: Mapping[str, Any], in_file: set[int]) -> list
                 scheduled=bool(stored_schedule(outputs)),
                 generation=earlier[0].generation + 1 if earlier else 1,
                 carried=tuple(deploys_of(ledger_of(outputs))),
+                plan=(plans or {}).get(campaign_id),
             )
         )
     # Entries start with their RFC 3339 UTC time, so text order is time order; ties by id.

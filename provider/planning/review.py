@@ -60,7 +60,7 @@ class Review:
 def desired_now(spec: CampaignSpec, deployed: Deployed | None, now: datetime) -> Desired:
     """The entry as this run must apply it: its window read at `now` (Altcraft's clock)."""
     # A plain `active: false` also cancels a window an earlier deploy of this entry scheduled.
-    cancel_waiting = deployed is not None and bool(deployed.intent.schedule)
+    cancel_waiting = deployed is not None and deployed.scheduled
     wanted = target(spec.active, spec.completed, spec.schedule, now, cancel_waiting, spec.scheduled_in_altcraft)
     return Desired.from_spec(spec, wanted)
 
@@ -92,6 +92,7 @@ def review_campaigns(
         in_file.add(spec.id)
         last = deployed.get(spec.id)
         before = last.intent if last else None
+        unclear = last is not None and last.intent is None
         try:
             live = lookup(spec.id)
             now = now or clock()
@@ -111,7 +112,10 @@ def review_campaigns(
             launches.append(f"{who(live.id, live.name)}: {LAUNCH_ON_ALTCRAFT_DATES}")
         elif live.state == "waiting" and desired.target == "off":
             notes.append(f"{who(live.id, live.name)}: {STOPPED_AT_LAUNCH}")
-        if steps is not None:
+        if unclear:  # never the reason for a call: what the file asked before cannot be told
+            if steps is not None:
+                notes.append(f"{who(live.id, live.name)}: {UNCLEAR_RECORD.format(state=live.state)}")
+        elif steps is not None:
             changes.append(_planned(live, steps, cause_of(desired.intent, before), desired.schedule))
         elif drift_kept(desired, live, before):
             kept.append(Kept(live.id, live.name, live.state, spec.active, Edit.of(live)))
@@ -126,7 +130,7 @@ def review_campaigns(
             continue
         if live is None:
             continue
-        steps = plan_removal(record.on_remove, live, scheduled=bool(record.intent.schedule))
+        steps = plan_removal(record.on_remove, live, scheduled=record.scheduled)
         if steps is not None:
             changes.append(_planned(live, steps, "remove", Schedule()))
     changes.sort(key=lambda change: change.campaign_id)
@@ -142,6 +146,12 @@ def protected_removal(campaign_id: int, name: str) -> str:
     )
 
 
+UNCLEAR_RECORD = (
+    "its record in the stack's state does not say for sure what the file asked at the last deploy (a record "
+    "edited by hand or half rewritten), so this run cannot tell the file's change from a change in Altcraft: it "
+    "is left as it is ({state}) and nothing is sent for it. The up records what the file asks now; the next run "
+    "decides from that"
+)
 LAUNCH_ON_ALTCRAFT_DATES = (
     "waiting for the dates set in Altcraft (active: scheduled): Altcraft starts it then, and no deploy stops it "
     "until the file says otherwise"
@@ -156,7 +166,8 @@ def _planned(live: LiveCampaign, steps: Steps, cause: Cause, schedule: Schedule)
     # The line shows the entry's whole window (the reason for a call that follows the clock), and for
     # drift who changed the campaign in Altcraft, and when.
     edit = Edit.of(live) if cause == "drift" else None
-    return PlannedChange(live.id, live.name, live.state, steps.after, cause, len(steps.calls), schedule, edit)
+    methods = tuple(call.method for call in steps.calls)
+    return PlannedChange(live.id, live.name, live.state, steps.after, cause, methods, schedule, edit)
 
 
 def ended_note(who: str, schedule: Schedule, now: datetime, clock: str = "this run") -> str:

@@ -14,7 +14,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from provider.engine.campaign_provider import CampaignProvider
 from provider.errors import BadToken, CampaignError, UserFacingError
 from provider.planning.record import LedgerEntry
-from tests.support.provider import configured, props
+from tests.support.provider import configured, planned, props
 from tests.support.stand_in import TOKEN, LocalAltcraft
 
 
@@ -31,7 +31,8 @@ def test_pickled_provider_is_small_and_holds_no_secret(altcraft: LocalAltcraft) 
 
 def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: LocalAltcraft) -> None:
     provider = configured(altcraft.url)
-    result = provider.create(props(18, True, expected_name="Black Friday"))
+    plan = planned("inactive", "activate", to="active", cause="adopt")
+    result = provider.create({**props(18, True, expected_name="Black Friday"), **plan})
     assert result.id == "18"
     [entry] = result.outs.pop("changes")  # the ledger: this deploy's one call
     assert result.outs == {  # on_remove: retain is the default and left out
@@ -39,6 +40,7 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
         "active": True,
         "expected_name": "Black Friday",
         "state": "active",  # the live name is the guard's: recorded once
+        "applied": plan["plan"]["review"],  # the plan carried out: a refresh will not take it for a new one
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ activate: inactive -> active \(adopt\)", entry), entry
     assert altcraft.admin.calls() == {"list": 2, "activate": 1, "get_status": 1}
@@ -52,8 +54,27 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
     ("campaign_id", "active", "extra", "message"),
     [
         (999, True, {}, "campaign 999 does not exist in Altcraft"),
-        (21, True, {"expected_name": "Autumn"}, "expects the name 'Autumn', but in Altcraft it is 'Spring collection'"),
-        (30, True, {}, "campaign 30 (Summer 2025) is completed in Altcraft and cannot be activated"),
+        (
+            19,
+            False,
+            {"expected_name": "Autumn", **planned("active", "deactivate", to="inactive")},
+            "expects the name 'Autumn', but in Altcraft it is 'Cyber Monday'",
+        ),
+        (
+            30,
+            True,
+            planned("completed", "activate", to="active"),
+            "campaign 30 (Summer 2025) is completed in Altcraft and cannot be activated",
+        ),
+        # Compare-and-set: the review saw 18 active; Altcraft shows it inactive now.
+        (
+            18,
+            False,
+            planned("active", "deactivate", to="inactive"),
+            "campaign 18 (Black Friday) was active when this run's review planned deactivate, and is inactive now",
+        ),
+        # A plan whose calls this version would not make from its start is refused, not sent.
+        (18, True, planned("inactive", "deactivate", "activate", to="active"), "which this version plans as activate"),
     ],
 )
 def test_create_refuses_without_writing(altcraft: LocalAltcraft, campaign_id, active, extra, message) -> None:
@@ -78,12 +99,13 @@ def test_a_refresh_that_cannot_reach_altcraft_says_the_saved_settings_were_used(
     assert "`PULUMI_RUN_PROGRAM=true pulumi up`" in str(raised.value)
 
 
-def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:
+def test_read_records_the_live_state_and_leaves_the_deploys_inputs(altcraft: LocalAltcraft) -> None:
     provider = configured(altcraft.url)
     altcraft.admin.set_state(18, "active")  # someone clicked "activate" in the UI
     stored = {**props(18, False, expected_name="Black Friday"), "state": "inactive", "name": "Black Friday"}
     result = provider.read("18", stored)
-    assert result.inputs == {"campaign_id": 18, "active": True, "expected_name": "Black Friday"}
+    # The inputs stay the last deploy's: a reviewed plan compares the program's with them.
+    assert result.inputs is None
     # What the file asked for survives the refresh in `active`: it is how the next run tells drift
     # from change. The live state is in `state`.
     assert result.outs["active"] is False and result.outs["state"] == "active"
@@ -93,6 +115,11 @@ def test_read_reports_live_state_as_inputs(altcraft: LocalAltcraft) -> None:
         "active": True,
         "desired_active": None,
     }
+    # A record edited or half rewritten (the file's ask in `active`, a stale `desired_active`) is
+    # kept as it is: it is never read as a guess.
+    half = {**stored, "active": True, "desired_active": False}  # `active` and `state` disagree: not 0.15's
+    kept = provider.read("18", half).outs
+    assert (kept["active"], kept["desired_active"], kept["state"]) == (True, False, "active")
     altcraft.admin.rename(18, "Black Friday 2026")
     provider = configured(altcraft.url)  # a new process: a new listing
     assert provider.read("18", stored).outs["name"] == "Black Friday 2026"  # not what the guard holds
@@ -117,22 +144,31 @@ def configured_with(url: str, **config: str) -> CampaignProvider:
     return provider
 
 
+def release(campaign_id: int) -> dict:
+    """A removal record's inputs with the review's release of an active campaign."""
+    return {
+        "removed_campaign": float(campaign_id),
+        "on_remove": "deactivate",
+        **planned("active", "deactivate", to="inactive", cause="remove"),
+    }
+
+
 def test_the_provider_sends_no_more_calls_than_max_changes(altcraft: LocalAltcraft) -> None:
-    # pulumi destroy never runs the program's review: the provider process holds the limit itself.
+    # An `up --target` or `--skip-preview` may reach the provider past the program's count: the
+    # provider process holds the limit itself.
     for campaign_id in (18, 23):
         altcraft.admin.set_state(campaign_id, "active")
     provider = configured_with(altcraft.url, **{"altcraft:maxChanges": "2"})
-    removal = {"on_remove": "deactivate"}
-    provider.delete("19", props(19, True, **removal))
-    provider.delete("21", props(21, True, **removal))
+    provider.create(release(19))
+    provider.create(release(21))
     with pytest.raises(
         UserFacingError,
         match=r"campaign 18 \(Black Friday\): deactivate not sent: this run has sent 2 "
         r"of the 2 calls allowed \(altcraft:maxChanges\)",
     ):
-        provider.delete("18", props(18, True, **removal))
+        provider.create(release(18))
     with pytest.raises(UserFacingError, match=r"^campaign 23 \(Welcome series\): deactivate not sent: over the change"):
-        provider.delete("23", props(23, True, **removal))
+        provider.create(release(23))
     assert altcraft.admin.states()[18] == "active" and altcraft.admin.states()[23] == "active"
     assert altcraft.admin.write_calls() == 2
 
@@ -141,25 +177,32 @@ def test_the_environment_allows_more_calls_for_one_run(altcraft: LocalAltcraft) 
     with mock.patch.dict(os.environ, {"ALTCRAFT_MAX_CHANGES": "0"}):
         provider = configured_with(altcraft.url, **{"altcraft:maxChanges": "1"})
     for campaign_id in (19, 21):
-        provider.delete(str(campaign_id), props(campaign_id, True, on_remove="deactivate"))
+        provider.create(release(campaign_id))
     assert altcraft.admin.write_calls() == 2
 
 
 def test_update_writes_once_and_confirms(altcraft: LocalAltcraft) -> None:
     provider = configured(altcraft.url)
     olds = {**props(19, True), "state": "active", "name": "Cyber Monday"}
-    result = provider.update("19", olds, props(19, False))
+    result = provider.update("19", olds, {**props(19, False), **planned("active", "deactivate", to="inactive")})
     assert result.outs["state"] == "inactive"
     assert altcraft.admin.calls() == {"list": 2, "deactivate": 1, "get_status": 1}
+    # Without a plan the provider decides nothing: the record follows the file, Altcraft is not written.
+    altcraft.admin.reset_calls()
+    assert provider.update("19", result.outs, props(19, True)).outs["state"] == "inactive"
+    assert altcraft.admin.write_calls() == 0
 
 
-def test_delete_follows_on_remove(altcraft: LocalAltcraft) -> None:
+def test_a_deletion_sends_nothing_and_keeps_a_campaign_its_entry_says_to_stop(altcraft: LocalAltcraft) -> None:
     provider = configured(altcraft.url)
     provider.delete("19", {**props(19, True), "on_remove": "retain"})
     assert altcraft.admin.calls() == {}  # retain asks Altcraft nothing
-    provider.delete("19", {**props(19, True), "on_remove": "deactivate"})
-    assert altcraft.admin.states()[19] == "inactive"
+    # `pulumi destroy`, or a removal record whose release failed: no call, and the record stays.
+    with pytest.raises(CampaignError, match=r"campaign 19 \(Cyber Monday\) is active in Altcraft and its entry says"):
+        provider.delete("19", {**props(19, True), "on_remove": "deactivate"})
+    assert altcraft.admin.write_calls() == 0 and altcraft.admin.states()[19] == "active"
     provider.delete("999", {**props(999, True), "on_remove": "deactivate"})  # already gone: fine
+    provider.delete("18", {**props(18, True), "on_remove": "deactivate"})  # already inactive: fine
 
 
 def test_settings_fall_back_to_environment(altcraft: LocalAltcraft) -> None:
@@ -176,7 +219,8 @@ def test_update_schedules_the_window_and_accepts_waiting(altcraft: LocalAltcraft
     altcraft.admin.set_clock("2026-11-26T12:00:00+03:00")
     provider = configured(altcraft.url)
     olds = {**props(18, False), "state": "inactive", "name": "Black Friday"}
-    result = provider.update("18", olds, props(18, True, **WINDOW, target="waiting"))
+    plan = planned("inactive", "activate", to="waiting")
+    result = provider.update("18", olds, {**props(18, True, **WINDOW, target="waiting"), **plan})
     assert result.outs["state"] == "waiting" and result.outs["active_from"] == WINDOW["active_from"]
     assert altcraft.admin.schedules()[18] == {
         "activate_at": "2026-11-26T21:00:00+00:00",
@@ -192,8 +236,9 @@ def test_each_deploy_that_sends_calls_leaves_a_ledger_entry_and_a_refresh_keeps_
     outs = provider.create(props(18, False)).outs  # already inactive: adopted, no call
     for _ in range(LEDGER_SIZE + 1):  # someone keeps switching it on; every deploy puts it back
         altcraft.admin.set_state(18, "active", user="j.smith")
-        outs = provider.update("18", outs, props(18, False)).outs
         provider = configured(altcraft.url)  # a new deploy: a new provider process, a fresh listing
+        plan = planned("active", "deactivate", to="inactive", cause="drift")
+        outs = provider.update("18", outs, {**props(18, False), **plan}).outs
     ledger = [LedgerEntry.parse(text) for text in outs["changes"]]
     assert len(ledger) == LEDGER_SIZE
     newest = ledger[0]
@@ -221,7 +266,7 @@ def test_a_removal_record_releases_the_campaign_and_the_deletion_after_it_sends_
     provider = configured(altcraft.url)
     campaign = provider.create({**props(19, True), "on_remove": "deactivate"}).outs  # already active
     carried = ["2026-11-28T09:00:02Z activate: inactive -> active (adopt)"]
-    removal = {"removed_campaign": 19.0, "on_remove": "deactivate", "carried": carried}
+    removal = {**release(19), "carried": carried}
     assert provider.check({}, removal).failures == []
     altcraft.admin.reset_calls()
     outs = provider.create(removal).outs
@@ -234,6 +279,7 @@ def test_a_removal_record_releases_the_campaign_and_the_deletion_after_it_sends_
         "remove",
     )
     assert outs["changes"][1:] == carried and outs["name"] == "Cyber Monday" and "carried" not in outs
+    assert "plan" not in outs
     provider.delete("19", campaign)  # the engine deletes the campaign's resource after the record
     assert altcraft.admin.write_calls() == 1
     # Declared again from its outputs, the record has nothing to do; a second removal has.

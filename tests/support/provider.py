@@ -19,3 +19,14 @@ def configured(url: str, token: str = TOKEN) -> CampaignProvider:
 def props(campaign_id: int, active: bool, **extra) -> dict:
     # Numbers arrive as floats over gRPC.
     return {"campaign_id": float(campaign_id), "active": active, "on_remove": "retain", **extra}
+
+
+_REVIEWS = iter(range(1, 1_000_000))
+
+
+def planned(start: str, *calls: str, to: str, cause: str = "change") -> dict:
+    """A `plan` input as this run's review writes it (each with a review id of its own)."""
+    from provider.planning.plan import PLAN_KEY, CampaignPlan
+
+    review = f"2026-11-28T09:00:00Z.{next(_REVIEWS):08x}"
+    return {PLAN_KEY: CampaignPlan(review, start, calls, to, cause).to_input()}

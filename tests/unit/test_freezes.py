@@ -73,7 +73,8 @@ def test_the_freeze_on_now_and_the_next_one() -> None:
 
 
 def change(campaign_id: int, before: str, after: str, calls: int = 1) -> PlannedChange:
-    return PlannedChange(campaign_id, f"Campaign {campaign_id}", before, after, "change", calls)
+    methods = ("deactivate", "activate") if calls == 2 else ()
+    return PlannedChange(campaign_id, f"Campaign {campaign_id}", before, after, "change", methods)
 
 
 def test_only_a_deactivation_passes_a_freeze_and_the_refusal_says_what_and_until_when() -> None:

@@ -12,6 +12,8 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from provider.engine.campaign_provider import CampaignProvider
 from provider.errors import CampaignError, SettingsError
+from provider.planning.plan import PLAN_KEY, CampaignPlan
+from provider.planning.record import APPLIED_KEY
 from tests.support.provider import props
 from tests.support.stand_in import TOKEN
 
@@ -27,15 +29,17 @@ def test_diff_is_an_update_on_active_and_never_a_replace() -> None:
     assert provider.diff("18", olds, {**props(18, False), "on_remove": "deactivate"}).changes is True
 
 
-def test_diff_trusts_the_programs_observation_over_a_stale_refresh() -> None:
+def test_diff_is_a_plan_still_to_carry_out_never_the_live_state() -> None:
     provider = CampaignProvider()
-    # The refresh (with the saved, old settings) saw 18 inactive, as the file wants; the program,
-    # with the new settings, saw it active: the program's reading decides.
-    olds = {**props(18, False), "state": "inactive", "name": "Black Friday"}
-    assert provider.diff("18", olds, {**props(18, False), "observed_state": "active"}).changes is True
-    assert provider.diff("18", olds, {**props(18, False), "observed_state": "inactive"}).changes is False
-    stale_active = {**olds, "state": "active"}
-    assert provider.diff("18", stale_active, {**props(18, False), "observed_state": "inactive"}).changes is False
+    # Someone stopped 18 in the web UI after the review: the provider decides no call of its own,
+    # so a reviewed `pulumi up --plan` that sends 18 nothing is not turned into an update.
+    olds = {**props(18, True), "state": "inactive", "name": "Black Friday"}
+    assert provider.diff("18", olds, props(18, True)).changes is False
+    planned = CampaignPlan("2026-11-28T09:00:00Z.0a1b2c3d", "inactive", ("activate",), "active", "drift")
+    news = {**props(18, True), PLAN_KEY: planned.to_input()}
+    assert provider.diff("18", olds, news).changes is True
+    # In a refresh the engine passes the last deploy's inputs: a plan carried out already is no change.
+    assert provider.diff("18", {**olds, APPLIED_KEY: planned.review}, news).changes is False
 
 
 def test_check_refuses_bad_inputs() -> None:
@@ -134,21 +138,19 @@ def test_stack_config_wins_over_the_environment_and_says_so() -> None:
 WINDOW = {"active_from": "2026-11-27T00:00:00+03:00", "active_until": "2026-12-01T00:00:00+03:00"}
 
 
-def test_diff_follows_the_target_and_the_window_as_instants() -> None:
+def test_diff_records_new_dates_and_the_files_ask_without_a_call() -> None:
     provider = CampaignProvider()
-    waiting = {**props(18, True, **WINDOW), "target": "waiting", "state": "waiting", "desired_active": True}
+    waiting = {**props(18, True, **WINDOW), "target": "waiting", "state": "waiting"}
     assert provider.diff("18", waiting, props(18, True, **WINDOW, target="waiting")).changes is False
-    # Same moments in UTC: nothing to send.
+    # Same moments in UTC: nothing to record.
     utc = {"active_from": "2026-11-26T21:00:00Z", "active_until": "2026-11-30T21:00:00Z"}
     assert provider.diff("18", waiting, props(18, True, **utc, target="waiting")).changes is False
-    # The window opened and Altcraft activated it (a refresh saw it): nothing to send either.
-    opened = {**waiting, "state": "active"}
-    assert provider.diff("18", opened, props(18, True, **WINDOW)).changes is False
-    # The window opened but the campaign still waits: activate.
-    assert provider.diff("18", waiting, props(18, True, **WINDOW)).changes is True
-    # New dates: a new activation.
+    # The window opened: whether that needs a call is the review's to say (with a plan), not the diff's.
+    assert provider.diff("18", {**waiting, "state": "inactive"}, props(18, True, **WINDOW)).changes is False
+    # New dates, or the file's ask changed: the record must say so.
     moved = {**WINDOW, "active_until": "2026-12-02T00:00:00+03:00"}
     assert provider.diff("18", waiting, props(18, True, **moved, target="waiting")).changes is True
+    assert provider.diff("18", waiting, props(18, False, **WINDOW, target="waiting")).changes is True
 
 
 def test_check_refuses_bad_times_and_targets() -> None:

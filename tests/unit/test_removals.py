@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from provider.planning import removals
+from provider.planning.plan import CampaignPlan
 from provider.planning.record import CAMPAIGN_TYPE, LEDGER_SIZE, LedgerEntry, capped, with_ledger
 from provider.planning.removals import REMOVAL_TYPE, Removal, removal_outputs, removals_to_declare
 
@@ -35,6 +36,11 @@ def test_a_campaign_that_left_the_file_gets_a_record_carrying_its_deploys_but_no
         "carried": [DRIFT, ADOPT],
     }
     assert removals_to_declare(checkpoint, in_file={18, 19}) == []
+    # The review's release rides on the record, and only on the record of the run that removes it.
+    release = CampaignPlan("2026-11-30T09:00:00Z.00000000", "active", ("deactivate",), "inactive", "remove")
+    [planned] = removals_to_declare(checkpoint, in_file={19}, plans={18: release, 19: release})
+    assert Removal.of(planned.inputs()) == planned and planned.inputs()["plan"] == release.to_input()
+    assert "plan" not in removal_outputs(planned, "Black Friday", ADOPT, [])
 
 
 def test_earlier_records_are_declared_again_as_they_are_and_a_second_removal_is_a_new_generation() -> None:

@@ -129,11 +129,12 @@ def test_a_line_reads_back_as_the_same_write(campaign_id, name, before, after, c
     from provider.campaigns.schedule import KEYS, Schedule
 
     schedule = Schedule(**dict(zip(KEYS, dates, strict=False)))
-    write = PlannedChange(campaign_id, name, before, after, cause, calls, schedule)
+    methods = ("deactivate", "activate") if calls == 2 else ()
+    write = PlannedChange(campaign_id, name, before, after, cause, methods, schedule)
     line = write.line()
     assert "\n" not in line and "\r" not in line and "\x1b" not in line
     assert PlannedChange.parse(line) == PlannedChange(
-        campaign_id, one_line(name), before, after, cause, calls, schedule
+        campaign_id, one_line(name), before, after, cause, methods, schedule
     )
 
 

@@ -45,6 +45,16 @@ class Admin:
         """Change its state in the "web UI", as `user` (Altcraft's `updated_user`; default web.ui)."""
         self._request("POST", f"campaigns/{campaign_id}", {"state": state, **({"user": user} if user else {})})
 
+    def set_state_on_listing(self, listing: int, campaign_id: int, state: str, user: str | None = None) -> None:
+        """Change its state in the "web UI" when listing number `listing` arrives (counted since the
+        last reset_calls), before it is answered: a person at work between two readings of a run."""
+        body = {"listing": listing, "state": state, **({"user": user} if user else {})}
+        self._request("POST", f"campaigns/{campaign_id}/on_listing", body)
+
+    def listings(self) -> int:
+        """How many listings have arrived since the last reset_calls."""
+        return self._request("GET", "listings")["listings"]
+
     def schedule_in_ui(self, campaign_id: int, activate_at: str, user: str | None = None, **later: str) -> None:
         """Schedule it in the "web UI": waiting until activate_at; later: deactivate_at, complete_at."""
         body = {"activate_at": activate_at, **later, **({"user": user} if user else {})}

@@ -14,6 +14,10 @@ Admin calls (not Altcraft; for tests, the demo and benchmarks, no token):
   POST /_admin/campaigns              add a campaign (body: id, name, state, ...)
   POST /_admin/campaigns/<id>         change state/name as a user in the web UI would (body: user, the login)
   POST /_admin/campaigns/<id>/schedule  schedule it in the web UI: {"activate_at", "deactivate_at", "complete_at"}
+  POST /_admin/campaigns/<id>/on_listing  a web-UI change (body: listing, state, name, user) made when
+                                      listing number `listing` (a `list` from the first id; counted
+                                      since the last calls/reset) arrives, before it is answered
+  GET  /_admin/listings               how many listings have arrived since the last calls/reset
   DELETE /_admin/campaigns/<id>       make a campaign disappear
   GET  /_admin/clock                  the stand-in's time
   POST /_admin/clock                  set it: {"now": RFC 3339} or {"advance_seconds": n}
@@ -87,6 +91,8 @@ class AltcraftServer:
             if method == "list":
                 store.authorize(token, method)
                 from_id = _int_param(body, "from_id", default=1)
+                if from_id <= 1:  # a new listing: the web-UI edits planned for it happen now
+                    store.listing_arrives()
                 limit = min(_int_param(body, "limit", default=MAX_LIST_LIMIT), MAX_LIST_LIMIT)
                 state = body.get("state")
                 if state is not None and state not in STATES:
@@ -233,13 +239,25 @@ class _Handler(BaseHTTPRequestHandler):
             elif parts == ["calls", "reset"] and verb == "POST":
                 with store.lock:
                     store.calls.clear()
+                    store.listings = 0
+                    store.on_listing.clear()
                 self._send(HTTPStatus.OK, {})
+            elif parts == ["listings"] and verb == "GET":
+                with store.lock:
+                    self._send(HTTPStatus.OK, {"listings": store.listings})
             elif parts == ["campaigns"] and verb == "GET":
                 with store.lock:
                     store.tick()
                     self._send(HTTPStatus.OK, [store.campaigns[i] for i in sorted(store.campaigns)])
             elif parts == ["campaigns"] and verb == "POST":
                 self._send(HTTPStatus.OK, store.ui_add(self._json_body()))
+            elif len(parts) == 3 and parts[0] == "campaigns" and parts[2] == "on_listing" and verb == "POST":
+                body = dict(self._json_body() or {})
+                listing = body.pop("listing")
+                if not isinstance(listing, int) or isinstance(listing, bool) or listing < 1:
+                    raise ValueError("on_listing: 'listing' must be a listing number from 1")
+                store.ui_edit_on_listing(listing, int(parts[1]), body)
+                self._send(HTTPStatus.OK, {})
             elif len(parts) == 3 and parts[0] == "campaigns" and parts[2] == "schedule" and verb == "POST":
                 self._send(HTTPStatus.OK, store.ui_schedule(int(parts[1]), self._json_body() or {}))
             elif len(parts) == 2 and parts[0] == "campaigns" and verb == "POST":

@@ -120,6 +120,10 @@ class Store:
         self.path = path
         self.lock = threading.RLock()
         self.calls: Counter[str] = Counter()
+        # Web-UI edits made when a listing (a `list` call from the first id) arrives: listing number
+        # -> the edits, each `ui_edit`'s campaign id and changes. Listings count from the last reset.
+        self.listings = 0
+        self.on_listing: dict[int, list[tuple[int, dict[str, Any]]]] = {}
         if path.exists():
             data = json.loads(path.read_text())
         elif seed is not None:
@@ -274,6 +278,21 @@ class Store:
             self.save()
 
     # -- changes made "in the web UI", for tests and the demo ------------------------------
+
+    def listing_arrives(self) -> None:
+        """A listing starts: the edits planned for it are made first, as a person in the web UI
+        would make them while a run is between two of its readings."""
+        with self.lock:
+            self.listings += 1
+            for campaign_id, changes in self.on_listing.pop(self.listings, []):
+                self.ui_edit(campaign_id, changes)
+
+    def ui_edit_on_listing(self, listing: int, campaign_id: int, changes: dict[str, Any]) -> None:
+        with self.lock:
+            if listing <= self.listings:
+                raise ApiError(400, f"listing {listing} has come already ({self.listings} so far)")
+            self.find(campaign_id)
+            self.on_listing.setdefault(listing, []).append((campaign_id, changes))
 
     def ui_edit(self, campaign_id: int, changes: dict[str, Any]) -> dict[str, Any]:
         """A change in the web UI: `state`, `name`, made by `user` (default WEB_UI_USER)."""

@@ -156,7 +156,7 @@ def _sections(rows: list[Row], windows: bool) -> list[_Section]:
             [
                 (
                     r.campaign_id,
-                    f"| {campaign_cell(r)} | {r.before} | active: {str(r.before != 'active').lower()} | {_editor(r)} |",
+                    f"| {campaign_cell(r)} | {r.before} | {_file_says(r)} | {_editor(r)} |",
                 )
                 for r in kept
             ],
@@ -287,6 +287,11 @@ def _window_text(schedule: dict[str, str] | None) -> str:
     return (
         "<br>".join(f"{WINDOW_WORDS[key]} {schedule[key]}" for key in TIME_KEYS if key in schedule) if schedule else ""
     )
+
+
+def _file_says(row: Row) -> str:
+    """What the review read in the file for a kept drift row (never guessed from the live state)."""
+    return "unknown" if row.file_active is None else f"active: {str(row.file_active).lower()}"
 
 
 def campaign_cell(row: Row) -> str:

@@ -1,10 +1,11 @@
 """A preview -> what a reviewer needs: did it fail and why, then per campaign change, from, to, why.
 
-The calls come from the preview's own lines (`provider.planning.review`: "campaign 18 Black Friday: inactive
--> active (adopt)"), so a row says exactly what the preview said, drift set apart from the pull
-request's own changes. Campaign steps that send no call (an entry adopted as it is, an entry
-released, a guard edited) are rows too. Lines inside an error are not rows: a preview that failed
-sends nothing, whatever its error lists.
+The calls come from the run's review record (`provider.planning.review_record`), the data the
+program logs once per run, never from its human lines: a row says exactly what the run decided,
+and no name, editor or reason can change it. Drift is set apart from the pull request's own
+changes. Campaign steps that send no call (an entry adopted as it is, an entry released, a guard
+edited) are rows too. A preview that failed sends nothing, whatever its error lists; a preview
+without a record (an older program) has no call rows and is rated high.
 
 `provider.cli.comment` writes this as Markdown for the pull request; `to_json` as the documented
 object for bots (`FORMAT_VERSION`).
@@ -17,9 +18,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from provider.cli.preview_output import GENERIC_FAILURE, STREAMING_ENV, PolicyViolation, PreviewOutput, Step
-from provider.planning.freezes import Risk, parse_break_glass
-from provider.planning.lines import Edit, Kept, PlannedChange, one_line, parse_clock_line
+from provider.errors import UserFacingError
+from provider.planning.freezes import Risk
+from provider.planning.lines import Edit, Kept, PlannedChange, one_line
 from provider.planning.record import CAMPAIGN_TYPE, campaign_id_of, intent_of, name_of, number
+from provider.planning.review_record import BadRecord, ReviewRecord
 
 # The JSON output's version: bumped when a field changes meaning or goes; new fields keep it.
 FORMAT_VERSION = 1
@@ -59,6 +62,8 @@ class Row:
     # for other rows, and where Altcraft does not say.
     changed_by: str | None = None
     changed_at: str | None = None
+    # Kept drift: what the file asks (`active`), as the review read it; None for other rows.
+    file_active: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ class Summary:
         """`high` or `normal`, and why. A preview that failed or never said is high: a plan nobody
         could rate gets the stricter approval."""
         if self.failed or self.risk_line is None:
-            why = "the preview failed" if self.failed else "the preview does not rate its risk (an older program?)"
+            why = "the preview failed" if self.failed else "the preview carries no review record (an older program?)"
             return Risk("high", (why,))
         return self.risk_line
 
@@ -92,33 +97,11 @@ class Summary:
 
 
 def summarize(preview: PreviewOutput) -> Summary:
-    rows: dict[int, Row] = {}  # the preview's lines first; steps without one add a no-call row
-    notes: list[str] = []
-    read_at: str | None = None
-    risk: Risk | None = None
-    glass: str | None = None
-    for diagnostic in preview.diagnostics:
-        if diagnostic.severity not in ("info", "warning"):
-            continue  # an error's lines describe what will not be sent
-        for line in diagnostic.message.splitlines():
-            change, kept = PlannedChange.parse(line), Kept.parse(line)
-            if change is not None:
-                rows[change.campaign_id] = _row(change)
-            elif kept is not None:  # drift, and no call: `drift: keep` leaves it
-                name, state = kept.name or None, kept.state
-                by, at = _edit(kept.edit)
-                rows[kept.campaign_id] = Row(
-                    kept.campaign_id, name, "none", state, state, "drift", no_call=NO_CALL["drift"], changed_by=by,
-                    changed_at=at,
-                )  # fmt: skip
-            elif parse_clock_line(line):
-                read_at = parse_clock_line(line)
-            elif (rated := Risk.parse(line)) is not None:
-                risk = rated
-            elif (reason := parse_break_glass(line)) is not None:
-                glass = reason  # shown first by the comment, not among the notes
-            elif diagnostic.severity == "warning" and line.strip():
-                notes.append(line.strip())
+    record = _record(preview)
+    rows: dict[int, Row] = {}  # the record's calls first; steps without one add a no-call row
+    if record is not None:
+        rows.update((change.campaign_id, _row(change)) for change in record.changes)
+        rows.update((kept.campaign_id, _kept_row(kept)) for kept in record.kept if kept.campaign_id not in rows)
     errors = _errors(preview)
     for step in preview.steps:
         if any(step.urn in error for error in errors):
@@ -126,17 +109,41 @@ def summarize(preview: PreviewOutput) -> Summary:
         row = _no_call_row(step)
         if row is not None and row.campaign_id not in rows:
             rows[row.campaign_id] = row
+    notes = list(record.notes) if record is not None else []
     notes += [_violation(v) for v in preview.violations if v.level != "mandatory"]
     return Summary(
         sorted(rows.values(), key=lambda r: r.campaign_id),
         errors,
         notes,
-        read_at,
+        record.read_at if record is not None else None,
         failed=bool(errors),
         managed=_managed(preview.steps),
-        risk_line=risk,
-        break_glass=glass,
+        risk_line=record.risk if record is not None else None,
+        break_glass=record.break_glass if record is not None else None,
     )
+
+
+def _record(preview: PreviewOutput) -> ReviewRecord | None:
+    """The run's review record, from the program's info lines (an error's text is never one)."""
+    lines = [
+        line
+        for diagnostic in preview.diagnostics
+        if diagnostic.severity == "info"
+        for line in diagnostic.message.splitlines()
+    ]
+    try:
+        return ReviewRecord.find(lines)
+    except BadRecord as error:
+        raise UserFacingError(f"the preview's review record cannot be read: {error}") from None
+
+
+def _kept_row(kept: Kept) -> Row:
+    """Drift, and no call: `drift: keep` leaves it."""
+    by, at = _edit(kept.edit)
+    return Row(
+        kept.campaign_id, kept.name or None, "none", kept.state, kept.state, "drift", no_call=NO_CALL["drift"],
+        changed_by=by, changed_at=at, file_active=kept.wanted,
+    )  # fmt: skip
 
 
 def _errors(preview: PreviewOutput) -> list[str]:

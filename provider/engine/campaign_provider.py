@@ -256,7 +256,7 @@ class CampaignProvider(ResourceProvider):
             return None
         if plan is None:
             return Released(live, live, [])
-        self._still_as_reviewed(live, plan)
+        live = self._still_as_reviewed(live, plan)
         return Released(live, self._apply(self._steps(live, plan, Schedule()), live), list(plan.calls))
 
     def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
@@ -273,7 +273,7 @@ class CampaignProvider(ResourceProvider):
         call); `break_glass`: the reason this run gave to pass a freeze, kept with the calls it let through."""
         if plan is None:
             return live, None
-        self._still_as_reviewed(live, plan)
+        live = self._still_as_reviewed(live, plan)
         check_name(desired, live)
         check_reachable(plan.target, live)
         steps = self._steps(live, plan, desired.schedule)
@@ -281,11 +281,18 @@ class CampaignProvider(ResourceProvider):
         after = self._apply(steps, live)
         return after, ledger_entry(sent_at, list(plan.calls), plan.cause, live.state, after.state, live, break_glass)
 
-    @staticmethod
-    def _still_as_reviewed(live: LiveCampaign, plan: CampaignPlan) -> None:
-        """Compare-and-set: the calls go only while Altcraft shows the state the review saw."""
+    def _still_as_reviewed(self, live: LiveCampaign, plan: CampaignPlan) -> LiveCampaign:
+        """Compare-and-set: the calls go only while Altcraft, read after the review, shows the
+        state the review saw. The campaign as that reading shows it."""
+        view = self.view()
+        view.read_after(plan.reviewed_at)
+        try:
+            live = view.get(live.id)
+        except NotFound:
+            raise CampaignError(f"{describe(live)} is no longer in Altcraft: nothing was sent") from None
         if live.state != plan.start:
             raise CampaignError(_changed_since_review(live, plan))
+        return live
 
     @staticmethod
     def _steps(live: LiveCampaign, plan: CampaignPlan, schedule: Schedule) -> Steps:

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import pulumi
 from pulumi.runtime.config import is_config_secret
 
-from provider.altcraft.clock import relative, trusted_now
+from provider.altcraft.clock import machine_now, relative, trusted_now
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import CampaignSpec, load_campaigns, missing_name_guards
@@ -39,12 +39,13 @@ from provider.planning.freezes import (
     upcoming,
     upcoming_note,
 )
-from provider.planning.lines import clock_line
+from provider.planning.lines import clock_line, clock_moment
 from provider.planning.plan import CampaignPlan, review_id
 from provider.planning.reconcile import Desired, satisfies
 from provider.planning.record import campaigns_in
 from provider.planning.removals import removals_to_declare
 from provider.planning.review import over_limit, review_campaigns
+from provider.planning.review_record import ReviewRecord
 from provider.planning.reviewed import follow, left_line, moved_refusal
 from provider.planning.siblings import SIBLING_STACKS_KEY, claims, conflicts, id_ranges, sibling_stacks
 from provider.settings import (
@@ -106,8 +107,9 @@ def run() -> None:
         fail(str(error))
     stale = changed_since(saved_provider_config(checkpoint), stack_config)
     skew = client.clock_offset()
+    warnings: list[str] = []  # logged, and kept in the review record's notes
     if skew is not None and abs(skew) > CLOCK_SKEW_WORTH_SAYING:
-        pulumi.log.warn(
+        warnings.append(
             f"Altcraft's clock is {relative(skew)} this machine's; windows are read by Altcraft's clock, the one "
             "it starts and stops campaigns by"
         )
@@ -116,7 +118,7 @@ def run() -> None:
         fail(f"{SpecError(path, review.problems)}\n(checked against {where})")
     # The one decision of this run: the calls its review listed, or, applying a reviewed plan, the
     # plan's calls that still apply. The change limit, the freeze and the risk judge exactly these.
-    rid = review_id(review.now)
+    rid = review_id(machine_now())
     if reviewed is None:
         changes, left = review.changes, []
         plans = {change.campaign_id: CampaignPlan.of_change(rid, change) for change in changes}
@@ -156,12 +158,14 @@ def run() -> None:
     soon = upcoming(freezes, review.now) if freezes and freeze is None else None
     held_back = refused(changes) if soon is not None else []
     if held_back:
-        pulumi.log.warn(upcoming_note(soon, held_back, review.now))
-    pulumi.log.info(risk_of(changes, passed, count, *review_limit).line())
+        warnings.append(upcoming_note(soon, held_back, review.now))
+    risk = risk_of(changes, passed, count, *review_limit)
+    pulumi.log.info(risk.line())
     for launch in review.launches:
         pulumi.log.info(launch)
-    for note in review.notes:
-        pulumi.log.warn(note)
+    warnings += review.notes
+    for warning in warnings:
+        pulumi.log.warn(warning)
     if review.kept:
         pulumi.log.info("Changed in Altcraft outside the file, and kept (drift: keep):")
     for kept in review.kept:
@@ -170,6 +174,10 @@ def run() -> None:
         # The refresh before the program (no --run-program) read Altcraft with the saved values: the
         # old account, or a revoked token. This run's listing, with the new values, decides instead.
         pulumi.log.info(stale_note(stale, where))
+    # The decision as data, for the summary, adopt-drift and bots (provider.planning.review_record).
+    read_at = clock_moment(review.now) if review.now is not None and (timed or freezes) else None
+    record = ReviewRecord(rid, read_at, changes, review.kept, left, risk, glass if passed else None, warnings)
+    pulumi.log.info(record.line())
     in_file = {spec.id for spec in specs}
     campaigns = [
         CampaignResource(

@@ -13,7 +13,6 @@ irreversible call, passes a freeze, or sends more than `altcraft:reviewChanges` 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -159,12 +158,11 @@ def _campaigns(changes: Sequence[PlannedChange], shown: int = 10) -> str:
     return f"campaign{'s' if len(changes) > 1 else ''} {ids}"
 
 
-# -- the lines a run logs and the summary reads back ----------------------------------------
+# -- the lines a run logs (the review record carries the same as data) ----------------------------------------
 
 BREAK_GLASS_LINE = 'break-glass: "{reason}" passes {freeze} for {count} call{s}'
-_BREAK_GLASS = re.compile(r'break-glass: "(?P<reason>.*)" passes (?P<freeze>freeze ".*" \(.*\)) for \d+ calls?')
-# The reasons as a JSON list: they quote campaign and freeze names, which may hold any separator.
-_RISK = re.compile(r"risk: (?P<risk>high|normal) (?P<reasons>\[.*\])")
+# The reasons as a JSON list in the line: they quote campaign and freeze names, which may hold any
+# separator. Tools read them from the review record (provider.planning.review_record), not the line.
 NO_RISK = "no irreversible call, no freeze passed, {calls} of at most {limit} calls"
 
 
@@ -176,17 +174,6 @@ class Risk:
     def line(self) -> str:
         """`risk: high ["irreversible: campaign 21 Spring collection completes"]`"""
         return f"risk: {self.level} {json.dumps(list(self.reasons), ensure_ascii=False)}"
-
-    @classmethod
-    def parse(cls, text: str) -> Risk | None:
-        match = _RISK.fullmatch(text.strip())
-        try:
-            reasons = json.loads(match["reasons"]) if match else None
-        except json.JSONDecodeError:
-            return None
-        if not isinstance(reasons, list) or not all(isinstance(reason, str) for reason in reasons):
-            return None
-        return cls(match["risk"], tuple(reasons))
 
 
 def risk_of(changes: Sequence[PlannedChange], passed: Freeze | None, calls: int, limit: int, limit_key: str) -> Risk:
@@ -205,9 +192,3 @@ def risk_of(changes: Sequence[PlannedChange], passed: Freeze | None, calls: int,
 
 def break_glass_line(reason: str, freeze: Freeze, count: int) -> str:
     return BREAK_GLASS_LINE.format(reason=reason, freeze=freeze.describe(), count=count, s="s" if count != 1 else "")
-
-
-def parse_break_glass(text: str) -> str | None:
-    """The reason in a break-glass line, None for any other text."""
-    match = _BREAK_GLASS.fullmatch(text.strip())
-    return match["reason"] if match else None

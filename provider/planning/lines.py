@@ -10,21 +10,19 @@ One line per campaign `pulumi up` would change, with its cause, written by the p
     campaign 40 Flash sale: inactive, drift kept (the file says active: true; changed in Altcraft by unknown at unknown)
     windows read at 2026-11-27T09:00:00Z (Altcraft's clock)
 
-That text is the contract between the preview and `altcraft-campaigns summary`, which reads it
-back from `pulumi preview --json`: each kind of line has its writer (`line()`, `clock_line`) and
-its parser (`parse()`, `parse_clock_line`) here, side by side, and nowhere else. No I/O.
+These lines are for people. Nothing reads them back: the summary, adopt-drift and bots read the
+run's review record (`provider.planning.review_record`), the same objects as data. No I/O.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from provider.altcraft.model import STATES, LiveCampaign
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.schedule import KEYS as TIME_KEYS
-from provider.campaigns.schedule import Schedule, TimeError, format_time
-from provider.planning.reconcile import CAUSES, Cause
+from provider.campaigns.schedule import Schedule, format_time
+from provider.planning.reconcile import Cause
 
 # Who changed a drifted campaign in Altcraft, and when: "changed in Altcraft by j.smith at 2026-11-28
 # 10:02:31 UTC", with UNKNOWN for what Altcraft did not say (its `updated_user`, `updatetime`).
@@ -122,40 +120,10 @@ class PlannedChange:
         dates = [f"{WINDOW_WORDS[key]} {value}" for key, value in self.schedule.as_text().items()]
         return f"{text} [{', '.join(dates)}]" if dates else text
 
-    @classmethod
-    def parse(cls, text: str) -> PlannedChange | None:
-        """A line written by `line()`, or None for any other text."""
-        match = _LINE.fullmatch(text.strip())
-        if match is None:
-            return None
-        dates: dict[str, str] = {}
-        for part in match["dates"].split(", ") if match["dates"] else []:
-            word, _, value = part.partition(" ")
-            key = next((key for key, known in WINDOW_WORDS.items() if known == word), None)
-            if key is None:
-                return None
-            dates[key] = value
-        try:
-            schedule = Schedule.from_text(dates)
-        except TimeError:
-            return None
-        calls = int(match["calls"]) if match["calls"] else 1
-        methods = ("deactivate", "activate") if calls > 1 else ()
-        name, edit = match["name"] or "", Edit.from_match(match["by"], match["at"])
-        return cls(int(match["id"]), name, match["before"], match["after"], match["cause"], methods, schedule, edit)  # type: ignore[arg-type]
-
 
 def who(campaign_id: int, name: str) -> str:
     """The start of every line: `campaign 18 Black Friday`, the name on one line whatever it holds."""
     return f"campaign {campaign_id} {one_line(name)}" if name else f"campaign {campaign_id}"
-
-
-_WHO = r"campaign (?P<id>\d+)(?: (?P<name>.*))?: "
-_STATE = "|".join(STATES)
-_LINE = re.compile(
-    rf"{_WHO}(?P<before>{_STATE}) -> (?P<after>{_STATE}) \((?P<cause>{'|'.join(CAUSES)})(?:: {EDIT_PATTERN})?"
-    r"(?:, irreversible)?(?:, (?P<calls>\d+) calls)?\)(?:: stops now, starts \S+)?(?: \[(?P<dates>[^\[\]]+)\])?"
-)
 
 
 @dataclass(frozen=True)
@@ -173,32 +141,15 @@ class Kept:
         edit = f"; {self.edit.text()}" if self.edit is not None else ""
         return f"{who(self.campaign_id, self.name)}: {self.state}, drift kept (the file says active: {wanted}{edit})"
 
-    @classmethod
-    def parse(cls, text: str) -> Kept | None:
-        match = _KEPT.fullmatch(text.strip())
-        if match is None:
-            return None
-        edit = Edit.from_match(match["by"], match["at"])
-        return cls(int(match["id"]), match["name"] or "", match["state"], match["wanted"] == "true", edit)
 
-
-_KEPT = re.compile(
-    rf"{_WHO}(?P<state>{_STATE}), drift kept "
-    rf"\(the file says active: (?P<wanted>true|false)(?:; {EDIT_PATTERN})?\)"
-)
-
-
-_CLOCK = re.compile(r"windows read at (?P<now>\S+) \(Altcraft's clock\)")
+def clock_moment(now: datetime) -> str:
+    """The moment a run read the windows at, to the second (RFC 3339)."""
+    return format_time(now.replace(microsecond=0))
 
 
 def clock_line(now: datetime) -> str:
     """The moment a run read the windows at; the summary shows it beside them."""
-    return f"windows read at {format_time(now.replace(microsecond=0))} (Altcraft's clock)"
-
-
-def parse_clock_line(text: str) -> str | None:
-    match = _CLOCK.fullmatch(text.strip())
-    return match["now"] if match else None
+    return f"windows read at {clock_moment(now)} (Altcraft's clock)"
 
 
 def one_line(text: str) -> str:

@@ -10,9 +10,9 @@ since they are an input the engine compares.
 The input, versioned:
 
     v        PLAN_VERSION
-    review   the run's review id (`review_id`): its moment and a random part, so that two
-             reviews never carry the same plan (the provider tells a plan it has carried out
-             from a new one by it: `CampaignPlan.pending`)
+    review   the run's review id (`review_id`): when it was done and a random part, so that
+             two reviews never carry the same plan (the provider tells a plan it has carried out
+             from a new one by it) and the provider knows whether its reading came after it
     from     the live state the review saw
     calls    Altcraft's methods, in order ("deactivate", "activate", "completed")
     to       the state the calls leave the campaign in
@@ -25,6 +25,7 @@ requests, and refuses a plan whose calls it would not make).
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from provider.altcraft.model import STATES
-from provider.campaigns.schedule import Schedule, Target, format_time
+from provider.campaigns.schedule import Schedule, Target
 from provider.planning.lines import PlannedChange
 from provider.planning.reconcile import CAUSES, Steps, steps_for
 
@@ -45,9 +46,14 @@ _TARGET_OF_END = {"active": "active", "waiting": "waiting", "inactive": "inactiv
 MAX_CALLS = 2
 
 
-def review_id(now: datetime) -> str:
-    """One run's review: `2026-11-28T09:00:00Z.5f1c9a2e` (its moment, to the second, and 32 random bits)."""
-    return f"{format_time(now.astimezone(UTC).replace(microsecond=0))}.{secrets.token_hex(4)}"
+_REVIEW_ID = re.compile(r"(?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\.[0-9a-f]{8}")
+
+
+def review_id(done_at: datetime) -> str:
+    """One run's review: `2026-11-28T09:00:00.250Z.5f1c9a2e`: when it was done, by this machine's
+    clock (the provider lists Altcraft again if its reading is older), and 32 random bits."""
+    at = done_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{done_at.microsecond // 1000:03d}Z"
+    return f"{at}.{secrets.token_hex(4)}"
 
 
 class PlanMismatch(ValueError):
@@ -81,7 +87,7 @@ class CampaignPlan:
         valid = (
             value["v"] == PLAN_VERSION
             and isinstance(value["review"], str)
-            and 0 < len(value["review"]) <= 64
+            and _REVIEW_ID.fullmatch(value["review"]) is not None
             and value["from"] in STATES
             and value["to"] in _TARGET_OF_END
             and value["cause"] in CAUSES
@@ -97,6 +103,13 @@ class CampaignPlan:
     def of_change(cls, review: str, change: PlannedChange) -> CampaignPlan:
         """The plan of one change the review listed, exactly as it listed it."""
         return cls(review, change.before, change.methods, change.after, change.cause)
+
+    @property
+    def reviewed_at(self) -> float:
+        """When the review was done (epoch seconds, the machine clock of the run that made it)."""
+        match = _REVIEW_ID.fullmatch(self.review)
+        assert match is not None  # `of` and `review_id` write and read only this form
+        return datetime.strptime(match["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
 
     @property
     def target(self) -> Target:

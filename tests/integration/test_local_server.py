@@ -261,3 +261,18 @@ def test_a_busy_port_is_one_clear_line_and_writes_nothing(tmp_path: Path, altcra
         "(choose another --port, or stop what listens there)"
     ]
     assert not data.exists()
+
+
+def test_a_web_ui_edit_lands_when_the_chosen_listing_arrives(altcraft: LocalAltcraft) -> None:
+    from provider.altcraft.client import AltcraftClient
+
+    client = AltcraftClient(altcraft.url, TOKEN)
+    altcraft.admin.reset_calls()
+    altcraft.admin.set_state_on_listing(2, 18, "active", user="m.jones")
+    assert {c.id: c.state for c in client.list_all()}[18] == "inactive"  # the first listing: not yet
+    assert altcraft.admin.states()[18] == "inactive"
+    second = {c.id: c for c in client.list_all()}[18]  # the second sees it: made before it was answered
+    assert (second.state, second.changed_by) == ("active", "m.jones")
+    assert altcraft.admin.listings() == 2  # the pages after the first are the same listing
+    with pytest.raises(requests.HTTPError):
+        altcraft.admin.set_state_on_listing(1, 18, "inactive")  # already came

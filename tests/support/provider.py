@@ -28,5 +28,5 @@ def planned(start: str, *calls: str, to: str, cause: str = "change") -> dict:
     """A `plan` input as this run's review writes it (each with a review id of its own)."""
     from provider.planning.plan import PLAN_KEY, CampaignPlan
 
-    review = f"2026-11-28T09:00:00Z.{next(_REVIEWS):08x}"
+    review = f"2026-11-28T09:00:00.000Z.{next(_REVIEWS):08x}"
     return {PLAN_KEY: CampaignPlan(review, start, calls, to, cause).to_input()}

@@ -2,6 +2,7 @@
 
 import difflib
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,6 +11,8 @@ from provider.cli.adopt import adopt, drifted, pull_request_body
 from provider.cli.preview_output import read_preview
 from provider.cli.summary import summarize
 from provider.errors import SpecError, UserFacingError
+from provider.planning.lines import Edit, Kept, PlannedChange
+from tests.support.review_record import record_diagnostic
 
 FILE = """\
 # yaml-language-server: $schema=./provider/campaigns.schema.json
@@ -31,19 +34,23 @@ campaigns:
   - {id: 30, active: true}
 """
 
-LINES = [
-    "campaign 18 Black Friday: active -> inactive (drift: changed in Altcraft by j.smith at 2026-11-28 10:02:31 UTC)",
-    "campaign 19 Cyber Monday: inactive -> active (drift: changed in Altcraft by unknown at unknown)",
-    "campaign 21 Spring: collection #1: inactive, drift kept (the file says active: true; changed in Altcraft by "
-    "ops at 2026-11-28 10:05:00 UTC)",
-    "campaign 23 Welcome series: waiting -> active (drift: changed in Altcraft by web.ui at 2026-11-28 11:00:00 UTC)",
-    "campaign 30: completed -> active (drift: changed in Altcraft by j.smith at 2026-11-28 12:00:00 UTC)",
-    "campaign 31 Other: inactive -> active (change)",
+
+def edit(by: str | None, hour: int, minute: int, second: int = 0) -> Edit:
+    return Edit(by, datetime(2026, 11, 28, hour, minute, second, tzinfo=UTC) if by else None)
+
+
+CHANGES = [
+    PlannedChange(18, "Black Friday", "active", "inactive", "drift", edit=edit("j.smith", 10, 2, 31)),
+    PlannedChange(19, "Cyber Monday", "inactive", "active", "drift", edit=Edit(None, None)),
+    PlannedChange(23, "Welcome series", "waiting", "active", "drift", edit=edit("web.ui", 11, 0)),
+    PlannedChange(30, "", "completed", "active", "drift", edit=edit("j.smith", 12, 0)),
+    PlannedChange(31, "Other", "inactive", "active", "change"),
 ]
+KEPT = [Kept(21, "Spring: collection #1", "inactive", True, edit("ops", 10, 5))]
 
 
-def preview(lines: list[str]) -> str:
-    return json.dumps({"diagnostics": [{"message": "\n".join(lines), "severity": "info"}]})
+def preview(changes: list[PlannedChange], kept: list[Kept] = KEPT) -> str:
+    return json.dumps({"diagnostics": [record_diagnostic(changes, kept)]})
 
 
 def changed_lines(before: str, after: str) -> list[str]:
@@ -51,7 +58,7 @@ def changed_lines(before: str, after: str) -> list[str]:
 
 
 def test_only_the_drifted_entries_change_and_each_says_what_altcraft_has_now() -> None:
-    adoptions = drifted(summarize(read_preview(preview(LINES))))
+    adoptions = drifted(summarize(read_preview(preview(CHANGES))))
     assert [a.row.campaign_id for a in adoptions] == [18, 19, 21, 23, 30]  # 31 is the file's own change
     edited = adopt(FILE, "campaigns.yaml", adoptions)
     assert sorted(changed_lines(FILE, edited)) == sorted(

@@ -15,6 +15,7 @@ from provider.cli.text import MAX_LINE
 from provider.planning.lines import PlannedChange
 from provider.planning.record import CAMPAIGN_TYPE
 from tests.support.markdown import render, table_rows
+from tests.support.review_record import record_diagnostic
 from tooling.pulumi_env import REPO_ROOT
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -41,7 +42,7 @@ def delete(campaign_id: int, name: str) -> dict:
 
 
 def line(campaign_id: int, name: str, before: str = "active", after: str = "inactive", cause: str = "adopt") -> dict:
-    return {"message": PlannedChange(campaign_id, name, before, after, cause).line() + "\n", "severity": "info"}  # type: ignore[arg-type]
+    return record_diagnostic([PlannedChange(campaign_id, name, before, after, cause)])  # type: ignore[arg-type]
 
 
 def markdown_of(preview: dict | str) -> tuple[str, str]:
@@ -110,7 +111,11 @@ def test_a_stream_cut_before_the_engines_summary_is_a_failure() -> None:
 
 
 def big_preview(calls: int, quiet: int, name_length: int = 40) -> dict:
-    diagnostics = [line(i, f"Campaign {i} " + "x" * name_length) for i in range(1, calls + 1)]
+    changes = [
+        PlannedChange(i, f"Campaign {i} " + "x" * name_length, "active", "inactive", "adopt")
+        for i in range(1, calls + 1)
+    ]
+    diagnostics = [record_diagnostic(changes)]
     steps = [stack_step(0), *(create(i) for i in range(calls + 1, calls + quiet + 1))]
     return {"diagnostics": diagnostics, "steps": steps}
 

@@ -14,7 +14,6 @@ from provider.planning.freezes import (
     break_glass_reason,
     current,
     freeze_refusal,
-    parse_break_glass,
     parse_freezes,
     refused,
     risk_of,
@@ -107,19 +106,35 @@ def test_break_glass_needs_a_reason_and_keeps_it_on_one_line() -> None:
     assert break_glass_reason(" stop the\nwrong send ", "X") == "stop the wrong send"
     assert len(break_glass_reason("x" * 500, "X")) == 200
     [friday] = parse_freezes(freezes(BLACK_FRIDAY), KEY)
-    line = break_glass_line('INC-42: "relaunch" (approved)', friday, 2)
-    assert parse_break_glass(line) == 'INC-42: "relaunch" (approved)'
-    assert parse_break_glass("campaign 18: inactive -> active (change)") is None
+    assert break_glass_line('INC-42: "relaunch" (approved)', friday, 2) == (
+        'break-glass: "INC-42: "relaunch" (approved)" passes freeze "Black Friday" (2026-11-27T00:00:00+03:00 to '
+        "2026-12-01T00:00:00+03:00) for 2 calls"
+    )
 
 
 def test_the_ledger_keeps_the_break_glass_reason_with_the_calls() -> None:
-    text = "2026-11-28T09:00:00Z activate: inactive -> active (change; break-glass: INC-42 (approved))"
+    text = "2026-11-28T09:00:00Z activate: inactive -> active (change; break-glass: INC-42 (approved))"  # 0.16's
     entry = LedgerEntry.parse(text)
     assert entry is not None and entry.break_glass == "INC-42 (approved)" and entry.cause == "change"
-    assert entry.text() == text
+    assert LedgerEntry.parse(entry.text()) == entry  # written as data now, read back the same
     drift = "2026-11-28T09:00:00Z activate: inactive -> active (drift: changed in Altcraft by j.smith at unknown; break-glass: why)"
     parsed = LedgerEntry.parse(drift)
     assert parsed is not None and parsed.edit.by == "j.smith" and parsed.break_glass == "why"
+    assert LedgerEntry.parse(parsed.text()) == parsed
+
+
+def test_an_editor_or_a_reason_cannot_forge_a_ledger_field() -> None:
+    """Stored as data: an editor written like the old line's words stays the editor, nothing more."""
+    from provider.planning.lines import Edit
+
+    forged = "x at unknown; break-glass: approved by CISO"
+    entry = LedgerEntry("2026-11-28T09:00:00Z", ("activate",), "inactive", "active", "drift", Edit(forged, None))
+    parsed = LedgerEntry.parse(entry.text())
+    assert parsed is not None and parsed.break_glass is None and parsed.edit.by == forged
+    glass = 'why"},"cause":"remove'
+    entry = LedgerEntry("2026-11-28T09:00:00Z", ("activate",), "inactive", "active", "change", None, glass)
+    parsed = LedgerEntry.parse(entry.text())
+    assert parsed is not None and (parsed.cause, parsed.break_glass) == ("change", glass)
 
 
 def test_risk_is_high_for_an_irreversible_call_a_freeze_passed_or_many_calls() -> None:
@@ -135,10 +150,6 @@ def test_risk_is_high_for_an_irreversible_call_a_freeze_passed_or_many_calls() -
     assert risk_of(calm, None, 11, 10, "altcraft:reviewChanges").reasons == (
         "11 calls, more than 10 (altcraft:reviewChanges)",
     )
-    line = risk_of([change(3, "active", "completed")], friday, 12, 10, "k").line()
-    assert Risk.parse(line) == risk_of([change(3, "active", "completed")], friday, 12, 10, "k")
-    assert Risk.parse("risk: maybe (x)") is None
-    assert Risk.parse('risk: high ["x"') is None and Risk.parse("risk: high [1]") is None
-    # A name may hold any separator: the reasons stay as they were.
+    # A name may hold any separator: the reasons stay as they were (the record carries them as a list).
     odd = risk_of([PlannedChange(7, 'Sale; part "2"', "active", "completed", "change")], None, 1, 10, "k")
-    assert Risk.parse(odd.line()) == odd and odd.reasons == ('irreversible: campaign 7 Sale; part "2" completes',)
+    assert odd.reasons == ('irreversible: campaign 7 Sale; part "2" completes',)

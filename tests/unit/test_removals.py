@@ -37,7 +37,7 @@ def test_a_campaign_that_left_the_file_gets_a_record_carrying_its_deploys_but_no
     }
     assert removals_to_declare(checkpoint, in_file={18, 19}) == []
     # The review's release rides on the record, and only on the record of the run that removes it.
-    release = CampaignPlan("2026-11-30T09:00:00Z.00000000", "active", ("deactivate",), "inactive", "remove")
+    release = CampaignPlan("2026-11-30T09:00:00.000Z.00000000", "active", ("deactivate",), "inactive", "remove")
     [planned] = removals_to_declare(checkpoint, in_file={19}, plans={18: release, 19: release})
     assert Removal.of(planned.inputs()) == planned and planned.inputs()["plan"] == release.to_input()
     assert "plan" not in removal_outputs(planned, "Black Friday", ADOPT, [])
@@ -95,5 +95,6 @@ def test_a_ledger_keeps_its_newest_deploys_and_sightings_apart() -> None:
 def test_an_entry_without_states_says_no_altcraft_state_was_read() -> None:
     entry = LedgerEntry.parse("2026-11-30T09:00:01Z no call (remove)")
     assert entry is not None and (entry.sent, entry.before, entry.after, entry.cause) == ((), None, None, "remove")
-    assert entry.text() == "2026-11-30T09:00:01Z no call (remove)"
+    assert entry.text() == '{"at":"2026-11-30T09:00:01Z","sent":[],"cause":"remove"}'
+    assert LedgerEntry.parse(entry.text()) == entry
     assert LedgerEntry.parse("2026-11-30T09:00:01Z no call: active (remove)") is None

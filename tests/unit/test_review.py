@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import parse_campaigns
 from provider.errors import NotFound
-from provider.planning.lines import PlannedChange, one_line
+from provider.planning.lines import PlannedChange
 from provider.planning.reconcile import Intent
 from provider.planning.record import Deployed
 from provider.planning.review import review_campaigns as review_at
+from tests.support.review_record import record_diagnostic
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -113,11 +114,13 @@ def test_a_failure_to_read_altcraft_is_not_a_problem_of_one_entry() -> None:
 
 @given(
     campaign_id=st.integers(1, 2**31 - 1),
-    name=st.text(max_size=40),
+    name=st.text(max_size=60),
+    editor=st.one_of(st.none(), st.text(max_size=60)),
     before=st.sampled_from(["cloning", "inactive", "waiting", "active"]),
     after=st.sampled_from(["active", "inactive", "waiting", "completed"]),
     cause=st.sampled_from(["adopt", "change", "drift", "remove"]),
     calls=st.integers(1, 2),
+    reason=st.one_of(st.none(), st.text(max_size=60)),
     dates=st.lists(
         st.datetimes(
             min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.sampled_from([UTC])
@@ -125,32 +128,35 @@ def test_a_failure_to_read_altcraft_is_not_a_problem_of_one_entry() -> None:
         max_size=3,
     ),
 )
-def test_a_line_reads_back_as_the_same_write(campaign_id, name, before, after, cause, calls, dates) -> None:
+def test_the_summary_rows_are_the_calls_sent_whatever_names_editors_and_reasons_say(
+    campaign_id, name, editor, before, after, cause, calls, reason, dates
+) -> None:
+    """The summary reads the review record, never the lines: any name, editor or break-glass reason
+    (those of issue 30 included: an editor written like a line's own words) leaves every row equal
+    to the calls the provider is given."""
     from provider.campaigns.schedule import KEYS, Schedule
+    from provider.cli.preview_output import read_preview
+    from provider.cli.summary import summarize
+    from provider.planning.lines import Edit
+    from provider.planning.plan import CampaignPlan
 
     schedule = Schedule(**dict(zip(KEYS, dates, strict=False)))
     methods = ("deactivate", "activate") if calls == 2 else ()
-    write = PlannedChange(campaign_id, name, before, after, cause, methods, schedule)
-    line = write.line()
-    assert "\n" not in line and "\r" not in line and "\x1b" not in line
-    assert PlannedChange.parse(line) == PlannedChange(
-        campaign_id, one_line(name), before, after, cause, methods, schedule
-    )
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["", "campaign x: inactive -> active (adopt)", "campaign 18 A: inactive -> active (because)", "error: campaign 18"],
-)
-def test_other_text_is_not_a_write(text: str) -> None:
-    assert PlannedChange.parse(text) is None
-
-
-def test_names_that_look_like_the_format_still_read_back() -> None:
-    tricky = PlannedChange(
-        5, "A: active -> inactive (drift) [until 2026-01-01T00:00:00Z]", "inactive", "active", "adopt"
-    )
-    assert PlannedChange.parse(tricky.line()) == tricky
+    edit = Edit(editor, dates[0] if dates else None) if cause == "drift" else None
+    sent = PlannedChange(campaign_id, name, before, after, cause, methods, schedule, edit)
+    hostile = PlannedChange(campaign_id + 1, sent.line(), after, before, "change")  # a name that is a line
+    lines = "\n".join(change.line() for change in (sent, hostile))  # the human lines, next to the record
+    preview = {
+        "diagnostics": [{"message": lines, "severity": "info"}, record_diagnostic([sent, hostile], break_glass=reason)]
+    }
+    rows = {row.campaign_id: row for row in summarize(read_preview(json.dumps(preview))).rows}
+    assert set(rows) == {campaign_id, campaign_id + 1}
+    row = rows[campaign_id]
+    plan = CampaignPlan.of_change("2026-11-28T09:00:00.000Z.00000000", sent)
+    assert (row.calls, row.before, row.after, row.cause) == (list(plan.calls), plan.start, plan.end, plan.cause)
+    assert row.name == (name or None) and row.changed_by == (editor if cause == "drift" else None)
+    assert summarize(read_preview(json.dumps(preview))).break_glass == reason
+    assert "\n" not in sent.line() and "\r" not in sent.line() and "\x1b" not in sent.line()
 
 
 def test_more_calls_than_the_limit_name_the_first_and_how_to_allow_them() -> None:
@@ -184,7 +190,7 @@ def test_the_environment_overrides_the_limit_for_one_run() -> None:
 
 
 def test_drift_names_who_changed_the_campaign_in_altcraft_and_when() -> None:
-    """From the listing's `updated_user` and `updatetime`; the summary reads both back from the line."""
+    """From the listing's `updated_user` and `updatetime`; the summary reads both from the review record."""
     from provider.cli.preview_output import read_preview
     from provider.cli.summary import summarize
 
@@ -198,7 +204,8 @@ def test_drift_names_who_changed_the_campaign_in_altcraft_and_when() -> None:
         line
         == "campaign 23 Welcome series: active -> inactive (drift: changed in Altcraft by j.smith at 2026-11-28 10:02:31 UTC)"
     )
-    [row] = summarize(read_preview(json.dumps({"diagnostics": [{"message": line, "severity": "info"}]}))).rows
+    record = record_diagnostic(found.changes)
+    [row] = summarize(read_preview(json.dumps({"diagnostics": [record]}))).rows
     assert (row.changed_by, row.changed_at) == ("j.smith", "2026-11-28T10:02:31Z")
     # A change the file made is no drift: nobody is named.
     [spec] = parse_campaigns(b"campaigns:\n  - {id: 23, active: true}\n", "c.yaml")

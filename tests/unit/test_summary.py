@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from provider.campaigns.schedule import Schedule
 from provider.cli.chart import gantt
 from provider.cli.comment import to_markdown
 from provider.cli.preview_output import read_preview
@@ -15,6 +16,7 @@ from provider.cli.summary import summarize as summarize_output
 from provider.planning.freezes import Risk
 from provider.planning.lines import PlannedChange
 from tests.support.markdown import render, table_rows, tags
+from tests.support.review_record import record_diagnostic
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 # A deployed stack, then: 18 flipped in the file, 19 removed (on_remove: deactivate), 21 and 22 added,
@@ -60,7 +62,7 @@ def test_json_is_one_versioned_object_with_status_errors_and_rows() -> None:
     assert (document["version"], document["status"], document["errors"]) == (1, "ok", [])
     # This recorded preview is from before previews rated their plans: unrated is high.
     assert (document["risk"], document["break_glass"]) == ("high", None)
-    assert document["risk_reasons"] == ["the preview does not rate its risk (an older program?)"]
+    assert document["risk_reasons"] == ["the preview carries no review record (an older program?)"]
     rows = document["rows"]
     assert rows[0] == {
         "campaign_id": 18,
@@ -76,6 +78,7 @@ def test_json_is_one_versioned_object_with_status_errors_and_rows() -> None:
         "no_call": None,
         "changed_by": None,
         "changed_at": None,
+        "file_active": None,
     }
     assert {row["campaign_id"]: row["cause"] for row in rows} == {
         18: "change",
@@ -119,12 +122,9 @@ HOSTILE_NAMES = [
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_a_live_name_is_safe_to_post(name: str) -> None:
-    line = PlannedChange(7, name, "inactive", "active", "change").line()  # as the preview prints it
+    record = record_diagnostic([PlannedChange(7, name, "inactive", "active", "change")])
     error = f"error: campaign 8: the campaigns file expects the name 'x', but in Altcraft it is {name!r}"
-    preview = {
-        "diagnostics": [{"message": line + "\n", "severity": "info"}, {"message": error, "severity": "error"}],
-        "steps": [],
-    }
+    preview = {"diagnostics": [record, {"message": error, "severity": "error"}], "steps": []}
     text = to_markdown(summarize(preview))
     assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in text.replace("\n", ""))
     page = render(text)
@@ -141,17 +141,34 @@ SAFE_TAGS = {"h3", "h4", "p", "strong", "code", "pre", "table", "thead", "tbody"
 SAFE_TAGS |= {"details", "summary", "br", "div"}
 
 
-def windowed_preview(*lines: str, severity: str = "info") -> dict:
-    return {"diagnostics": [{"message": line + "\n", "severity": severity} for line in lines]}
+def windowed_preview(*changes: PlannedChange, **record: object) -> dict:
+    return {"diagnostics": [record_diagnostic(changes, **record)]}  # type: ignore[arg-type]
+
+
+def dates(**text: str) -> Schedule:
+    return Schedule.from_text(text)
 
 
 def test_windows_get_a_column_and_a_gantt_chart_in_the_file_offset() -> None:
     preview = windowed_preview(
-        "windows read at 2026-11-26T09:00:00Z (Altcraft's clock)",
-        "campaign 18 Black Friday: inactive -> waiting (adopt) "
-        "[from 2026-11-27T00:00:00+03:00, until 2026-12-01T00:00:00+03:00]",
-        "campaign 19 Cyber: inactive -> active (change) [until 2026-12-02T21:00:00Z, completes 2026-12-31T21:00:00Z]",
-        "campaign 20 Plain: active -> inactive (change)",
+        PlannedChange(
+            18,
+            "Black Friday",
+            "inactive",
+            "waiting",
+            "adopt",
+            schedule=dates(active_from="2026-11-27T00:00:00+03:00", active_until="2026-12-01T00:00:00+03:00"),
+        ),
+        PlannedChange(
+            19,
+            "Cyber",
+            "inactive",
+            "active",
+            "change",
+            schedule=dates(active_until="2026-12-02T21:00:00Z", complete_at="2026-12-31T21:00:00Z"),
+        ),
+        PlannedChange(20, "Plain", "active", "inactive", "change"),
+        read_at="2026-11-26T09:00:00Z",
     )
     text = to_markdown(summarize(preview))
     assert "| Campaign | Change | From | To | Why | Window |" in text
@@ -179,7 +196,7 @@ def test_windows_get_a_column_and_a_gantt_chart_in_the_file_offset() -> None:
 
 
 def test_no_window_no_chart() -> None:
-    text = to_markdown(summarize(windowed_preview("campaign 20 Plain: active -> inactive (change)")))
+    text = to_markdown(summarize(windowed_preview(PlannedChange(20, "Plain", "active", "inactive", "change"))))
     assert "mermaid" not in text and "Window" not in text
 
 
@@ -194,9 +211,8 @@ def test_a_name_cannot_write_mermaid(name: str) -> None:
 
 def test_irreversible_calls_and_notes_stand_out() -> None:
     preview = windowed_preview(
-        "warning: campaign 30 Summer 2025: inactive -> completed (change, irreversible)",
-        "warning: campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run",
-        severity="warning",
+        PlannedChange(30, "Summer 2025", "inactive", "completed", "change"),
+        notes=["campaign 18 BF: its window ended at 2025-12-01T00:00:00+03:00, before this run"],
     )
     found = summarize(preview)
     assert found.rows == [
@@ -247,24 +263,17 @@ def test_the_chart_uses_the_offset_most_windows_were_written_in() -> None:
     assert gantt(rows[1:], None)[2] == "    title Windows (times in UTC+01:00)"
 
 
-GLASS = 'break-glass: "INC-42: relaunch (approved)" passes freeze "Black Friday" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) for 1 call'
+FREEZE = 'freeze "Black Friday" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00)'
 
 
 def test_the_risk_and_the_break_glass_reason_come_from_the_preview_and_lead_the_comment() -> None:
-    change = "campaign 18 Black Friday: inactive -> active (change)"
-    risk = 'risk: high ["passes freeze \\"Black Friday\\" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) (break-glass)"]'
-    preview = {
-        "diagnostics": [
-            {"message": f"{change}\n{risk}\n", "severity": "info"},
-            {"message": GLASS + "\n", "severity": "warning"},
-        ]
-    }
+    change = PlannedChange(18, "Black Friday", "inactive", "active", "change")
+    risk = Risk("high", (f"passes {FREEZE} (break-glass)",))
+    preview = {"diagnostics": [record_diagnostic([change], risk=risk, break_glass="INC-42: relaunch (approved)")]}
     summary = summarize(preview)
     assert (summary.risk.level, summary.break_glass) == ("high", "INC-42: relaunch (approved)")
     document = json.loads(to_json(summary))
-    assert document["risk_reasons"] == [
-        'passes freeze "Black Friday" (2026-11-27T00:00:00+03:00 to 2026-12-01T00:00:00+03:00) (break-glass)'
-    ]
+    assert document["risk_reasons"] == [f"passes {FREEZE} (break-glass)"]
     html = render(to_markdown(summary))
     assert (
         "<strong>Break-glass:</strong> this run passes a change freeze, with the reason <code>INC-42: relaunch (approved)</code>"
@@ -272,16 +281,7 @@ def test_the_risk_and_the_break_glass_reason_come_from_the_preview_and_lead_the_
     )
     assert "<strong>Risk: high</strong>" in html
     assert html.index("Break-glass") < html.index("<table>")  # before any table: a reviewer cannot miss it
-    normal = summarize(
-        {
-            "diagnostics": [
-                {
-                    "message": 'risk: normal ["no irreversible call, no freeze passed, 1 of at most 10 calls"]\n',
-                    "severity": "info",
-                }
-            ]
-        }
-    )
+    normal = summarize({"diagnostics": normal_diagnostics()})
     assert (normal.risk.level, normal.break_glass) == ("normal", None)
     # A failed preview is high whatever it said before failing.
     failed = {"diagnostics": [*normal_diagnostics(), {"message": "boom", "severity": "error"}]}
@@ -289,4 +289,4 @@ def test_the_risk_and_the_break_glass_reason_come_from_the_preview_and_lead_the_
 
 
 def normal_diagnostics() -> list[dict]:
-    return [{"message": 'risk: normal ["x"]\n', "severity": "info"}]
+    return [record_diagnostic(risk=Risk("normal", ("x",)))]

@@ -20,6 +20,7 @@ from provider.errors import CampaignError, SpecError
 from provider.planning.reconcile import Call, Desired, Intent, plan
 from provider.planning.record import Deployed
 from provider.planning.review import review_campaigns as review
+from tests.support.review_record import record_diagnostic
 
 MSK = timezone(timedelta(hours=3))
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=MSK)
@@ -190,7 +191,7 @@ def test_a_window_added_to_a_running_campaign_says_it_stops_now_and_the_headline
         "campaign 19 Cyber Monday: active -> waiting (change, 2 calls): stops now, starts 2026-12-15T10:00:00+03:00 "
         "[from 2026-12-15T10:00:00+03:00]"
     )
-    preview = read_preview(json.dumps({"diagnostics": [{"severity": "info", "message": line}], "steps": []}))
+    preview = read_preview(json.dumps({"diagnostics": [record_diagnostic(found.changes)], "steps": []}))
     text = to_markdown(summarize(preview))
     assert text.splitlines()[0] == "### Altcraft campaigns: 2 calls (1 activate, 1 deactivate) to 1 campaign"
     assert "**Stops now:** `pulumi up` stops 19 `Cyber Monday` (starts 2026-12-15T10:00:00+03:00)" in text

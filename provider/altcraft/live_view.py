@@ -7,11 +7,6 @@ is updated by our own writes, remembers a listing that failed (one walk per proc
 happens), and asks `scampaigns/get` for an id the listing lacks (a campaign
 created since, or one the list does not show to this token). It lives only in the provider
 process: it is never pickled, and a new process (each pulumi operation) starts a fresh one.
-
-A write is judged against a reading made after the review that planned it (`read_after`): a
-refresh that ran before the program (`pulumi up` without `--run-program`) listed Altcraft before
-the review, so the view is listed once more, before the first write; with `--run-program` the
-refresh reads as resources register, after the review, and nothing is listed twice.
 """
 
 from __future__ import annotations
@@ -19,7 +14,6 @@ from __future__ import annotations
 import threading
 
 from provider.altcraft.client import AltcraftClient
-from provider.altcraft.clock import machine_now
 from provider.altcraft.model import LiveCampaign, Unreadable, index_listing
 from provider.errors import AltcraftError, BadToken, ListingFailed, NoRights, Refused
 
@@ -34,7 +28,6 @@ class LiveView:
         self._list_refused = False
         # A listing that failed is not walked again for the next campaign (each walk is many calls).
         self._list_failed: ListingFailed | None = None
-        self._listed_at: float | None = None  # when the listing began (this machine's clock, epoch seconds)
 
     def get(self, campaign_id: int) -> LiveCampaign:
         """The campaign as Altcraft has it; raises NotFound, or MalformedResponse for a bad object."""
@@ -46,12 +39,6 @@ class LiveView:
         campaign = self._client.get(campaign_id)
         self.record(campaign)
         return campaign
-
-    def read_after(self, moment: float) -> None:
-        """The next reads come from a listing begun after `moment` (epoch seconds, this machine's clock)."""
-        with self._lock:
-            if self._listed_at is not None and self._listed_at < moment:
-                self._campaigns, self._listed_at = None, None
 
     def record(self, campaign: LiveCampaign) -> None:
         """Our own write (or a fresh get) supersedes what the listing said."""
@@ -67,7 +54,6 @@ class LiveView:
                 raise again
             if self._campaigns is None and not self._list_refused:
                 try:
-                    self._listed_at = machine_now().timestamp()
                     self._campaigns = index_listing(self._client.list_all())
                 except NoRights:
                     self._list_refused = True

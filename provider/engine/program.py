@@ -39,10 +39,10 @@ from provider.planning.freezes import (
     upcoming,
     upcoming_note,
 )
-from provider.planning.lines import clock_line, clock_moment
+from provider.planning.lines import PlannedChange, clock_line, clock_moment
 from provider.planning.plan import CampaignPlan, review_id
 from provider.planning.reconcile import Desired, satisfies
-from provider.planning.record import campaigns_in
+from provider.planning.record import Deployed, campaigns_in
 from provider.planning.removals import removals_to_declare
 from provider.planning.review import over_limit, review_campaigns
 from provider.planning.review_record import ReviewRecord
@@ -98,7 +98,8 @@ def run() -> None:
                 client.clock.reading(), timedelta(seconds=skew_s), skew_source, client.redact(settings.url)
             )
 
-        review = review_campaigns(specs, view.get, campaigns_in(checkpoint), clock, removed_at=specs.line)
+        deployed = campaigns_in(checkpoint)
+        review = review_campaigns(specs, view.get, deployed, clock, removed_at=specs.line)
         clock()  # again: every answer of the review, not only those before it first read the time
         reviewed = reviewed_plan.from_environment(stack_name, pulumi.get_project())
     except ClockError as error:
@@ -121,7 +122,7 @@ def run() -> None:
     rid = review_id(machine_now())
     if reviewed is None:
         changes, left = review.changes, []
-        plans = {change.campaign_id: CampaignPlan.of_change(rid, change) for change in changes}
+        plans = {change.campaign_id: CampaignPlan.of_change(change, _applied(deployed, change)) for change in changes}
     else:
         followed = follow(reviewed, review.changes, lambda campaign_id: _found(view, campaign_id))
         if followed.moved:
@@ -192,6 +193,11 @@ def run() -> None:
     for removal in removals_to_declare(checkpoint, in_file, releases):
         RemovalResource(removal)
     pulumi.export("campaigns", stack_summary(review.desired, campaigns))
+
+
+def _applied(deployed: dict[int, Deployed], change: PlannedChange) -> str | None:
+    record = deployed.get(change.campaign_id)
+    return record.applied if record is not None else None
 
 
 def _found(view: LiveView, campaign_id: int) -> LiveCampaign | None:

@@ -3,20 +3,23 @@
 The review (`provider.planning.review`) decides every call of a run, once. The program hands each
 campaign that has calls a `CampaignPlan` as the input PLAN_KEY of its resource (none where there
 are none, so an account in sync carries no byte of it); the provider sends exactly those calls,
-and only while Altcraft still shows the state the review saw (`start`): compare-and-set against
-the review's reading, not a second opinion. `pulumi up --plan` then pins the calls themselves,
-since they are an input the engine compares.
+and only while its own reading of Altcraft still shows the state the review saw (`start`):
+compare-and-set against the review's reading, not a second opinion. `pulumi up --plan` then pins
+the calls themselves, since they are an input the engine compares.
 
-The input, versioned:
+The input is one line of a closed grammar (`CampaignPlan.to_input`; every part an enumerated word
+or hex digits, no name or other free text), versioned:
 
-    v        PLAN_VERSION
-    review   the run's review id (`review_id`): when it was done and a random part, so that
-             two reviews never carry the same plan (the provider tells a plan it has carried out
-             from a new one by it) and the provider knows whether its reading came after it
-    from     the live state the review saw
     calls    Altcraft's methods, in order ("deactivate", "activate", "completed")
+    from     the live state the review saw
     to       the state the calls leave the campaign in
     cause    adopt, change, drift or remove: why the review planned them
+    v        PLAN_VERSION
+    id       what tells this plan from every other (`plan_id`): a hash of the campaign, the
+             calls, the states and the cause, chained to the id of the plan carried out before
+             it (the record's `applied`). A preview and the `pulumi up --plan` after it make the
+             same id; a plan carried out changes `applied`, so the next one, even with the same
+             calls, has a new id (the provider tells a plan it carried out from a new one by it)
 
 An activation's dates are not repeated here: they are the entry's own dates (the resource's
 inputs), held as `to` needs them (`provider.planning.reconcile.steps_for` rebuilds the exact
@@ -25,6 +28,8 @@ requests, and refuses a plan whose calls it would not make).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -46,14 +51,22 @@ _TARGET_OF_END = {"active": "active", "waiting": "waiting", "inactive": "inactiv
 MAX_CALLS = 2
 
 
-_REVIEW_ID = re.compile(r"(?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\.[0-9a-f]{8}")
+_PLAN_ID = r"[0-9a-f]{16}"
+_PLAN_INPUT = re.compile(
+    rf"(?P<calls>(?:{'|'.join(METHODS)})(?:, (?:{'|'.join(METHODS)}))*): (?P<start>{'|'.join(STATES)}) -> "
+    rf"(?P<end>{'|'.join(_TARGET_OF_END)}) \((?P<cause>{'|'.join(CAUSES)})\) plan/{PLAN_VERSION} (?P<id>{_PLAN_ID})"
+)
+
+
+def plan_id(campaign_id: int, start: str, calls: tuple[str, ...], end: str, cause: str, after: str | None) -> str:
+    """The id of a plan: 16 hex digits of SHA-256 over what it does and the plan before it (`after`)."""
+    canonical = json.dumps([PLAN_VERSION, campaign_id, start, list(calls), end, cause, after or ""])
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def review_id(done_at: datetime) -> str:
-    """One run's review: `2026-11-28T09:00:00.250Z.5f1c9a2e`: when it was done, by this machine's
-    clock (the provider lists Altcraft again if its reading is older), and 32 random bits."""
-    at = done_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{done_at.microsecond // 1000:03d}Z"
-    return f"{at}.{secrets.token_hex(4)}"
+    """One run's review, for its record: `2026-11-28T09:00:00Z.5f1c9a2e` (its moment, and 32 random bits)."""
+    return f"{done_at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}.{secrets.token_hex(4)}"
 
 
 class PlanMismatch(ValueError):
@@ -62,54 +75,34 @@ class PlanMismatch(ValueError):
 
 @dataclass(frozen=True)
 class CampaignPlan:
-    review: str  # the review's id (`review_id`)
+    id: str  # `plan_id`
     start: str  # the live state the review saw
     calls: tuple[str, ...]  # Altcraft's methods, in order
     end: str  # the state the calls leave the campaign in
     cause: str  # adopt, change, drift, remove
 
-    def to_input(self) -> dict[str, Any]:
-        return {
-            "v": PLAN_VERSION,
-            "review": self.review,
-            "from": self.start,
-            "calls": list(self.calls),
-            "to": self.end,
-            "cause": self.cause,
-        }
+    def to_input(self) -> str:
+        """`deactivate, activate: active -> waiting (change) plan/1 5f1c9a2e0b7d4c13`: one line in
+        `pulumi preview --diff`, and a closed grammar (`_PLAN_INPUT`) with no free text in it."""
+        return f"{', '.join(self.calls)}: {self.start} -> {self.end} ({self.cause}) plan/{PLAN_VERSION} {self.id}"
 
     @classmethod
     def of(cls, value: Any) -> CampaignPlan | None:
         """The plan an input holds; None for anything that is not exactly one (never a guess)."""
-        if not isinstance(value, Mapping) or set(value) != {"v", "review", "from", "calls", "to", "cause"}:
+        match = _PLAN_INPUT.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
             return None
-        calls = value["calls"]
-        valid = (
-            value["v"] == PLAN_VERSION
-            and isinstance(value["review"], str)
-            and _REVIEW_ID.fullmatch(value["review"]) is not None
-            and value["from"] in STATES
-            and value["to"] in _TARGET_OF_END
-            and value["cause"] in CAUSES
-            and isinstance(calls, list | tuple)
-            and 0 < len(calls) <= MAX_CALLS
-            and all(call in METHODS for call in calls)
-        )
-        if not valid:
+        calls = tuple(match["calls"].split(", "))
+        if len(calls) > MAX_CALLS:
             return None
-        return cls(value["review"], value["from"], tuple(calls), value["to"], value["cause"])
+        return cls(match["id"], match["start"], calls, match["end"], match["cause"])
 
     @classmethod
-    def of_change(cls, review: str, change: PlannedChange) -> CampaignPlan:
-        """The plan of one change the review listed, exactly as it listed it."""
-        return cls(review, change.before, change.methods, change.after, change.cause)
-
-    @property
-    def reviewed_at(self) -> float:
-        """When the review was done (epoch seconds, the machine clock of the run that made it)."""
-        match = _REVIEW_ID.fullmatch(self.review)
-        assert match is not None  # `of` and `review_id` write and read only this form
-        return datetime.strptime(match["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+    def of_change(cls, change: PlannedChange, after: str | None) -> CampaignPlan:
+        """The plan of one change the review listed, exactly as it listed it; `after`: the id of
+        the plan the campaign's record says was carried out last (None: none)."""
+        start, calls, end, cause = change.before, change.methods, change.after, change.cause
+        return cls(plan_id(change.campaign_id, start, calls, end, cause, after), start, calls, end, cause)
 
     @property
     def target(self) -> Target:

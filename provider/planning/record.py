@@ -28,8 +28,8 @@ Outputs: the inputs of the last deploy (`active` is what the file asked for then
 drift from a change; a refresh keeps it), plus
 
     state                  the live state after the last deploy or refresh
-    applied                the review id of the last plan carried out (absent until the first): a
-                           plan with another id is still to be carried out
+    applied                the id of the last plan carried out (absent until the first): a plan
+                           with another id is still to be carried out
     name                   the live name, when it is not the `expected_name` already recorded
     changes                the ledger, newest first (`LedgerEntry`): one entry per deploy that sent
                            calls for this campaign, and one per refresh that found it changed in
@@ -74,7 +74,7 @@ INPUT_DEFAULTS: dict[str, Any] = {
 # Settings whose change is an in-place update (with `active`, the window, and a live state that
 # misses this run's target); a different campaign id is a different campaign.
 UPDATE_KEYS = ("expected_name", "on_remove", "drift", "protect", "completed", "scheduled_in_altcraft")
-# The review id of the last plan the provider carried out for the campaign.
+# The id of the last plan the provider carried out for the campaign.
 APPLIED_KEY = "applied"
 # The reason a run passes a freeze, given only to the campaigns it lets through.
 BREAK_GLASS_KEY = "break_glass"
@@ -390,6 +390,7 @@ class Deployed:
     on_remove: str = DEFAULT_ON_REMOVE
     protect: bool = False  # Pulumi refuses to delete it: removing the entry sends nothing
     scheduled: bool | None = None  # the last deploy scheduled dates (releasing cancels them); None: the intent's
+    applied: str | None = None  # the id of the last plan carried out (provider.planning.plan chains to it)
 
     def __post_init__(self) -> None:
         if self.scheduled is None:
@@ -402,7 +403,8 @@ def from_outputs(outputs: Mapping[str, Any]) -> Deployed | None:
         return None
     on_remove = outputs.get("on_remove") or DEFAULT_ON_REMOVE
     protect, scheduled = outputs.get("protect") is True, bool(stored_schedule(outputs))
-    return Deployed(campaign_id, intent_of(outputs), on_remove, protect, scheduled)
+    applied = outputs.get(APPLIED_KEY) if isinstance(outputs.get(APPLIED_KEY), str) else None
+    return Deployed(campaign_id, intent_of(outputs), on_remove, protect, scheduled, applied)
 
 
 def campaigns_in(resources: Mapping[str, Any]) -> dict[int, Deployed]:

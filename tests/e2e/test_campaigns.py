@@ -65,7 +65,10 @@ def test_drift_shows_in_preview_and_one_call_fixes_it(stack: Workspace, altcraft
     plain_env = {k: v for k, v in stack.env.items() if k != "PULUMI_RUN_PROGRAM"}
     for env in (plain_env, stack.env):
         preview = stack.run("preview", "--diff", env=env)
-        assert re.search(r"~ active\s*: false => true", preview.stdout), preview.stdout
+        # The reviewed calls are the resource's `plan` input: the diff shows exactly what is sent.
+        assert re.search(
+            r'[+~] plan\s*: .*"activate: inactive -> active \(drift\) plan/1 [0-9a-f]{16}"', preview.stdout
+        ), preview.stdout
         assert "~ 1 to update" in preview.stdout, preview.stdout
     assert altcraft.admin.write_calls() == 0
 
@@ -96,9 +99,17 @@ def test_removing_entries_follows_on_remove_and_so_does_destroy(stack: Workspace
     assert altcraft.admin.states()[21] == "active"  # retain (the default)
     assert altcraft.admin.calls().get("deactivate") == 1
 
+    # `pulumi destroy` sends no call (it has no review): it forgets what it may, and refuses to
+    # forget a running campaign whose entry says to stop it on removal.
+    refused = stack.destroy(check=False)
+    assert refused.returncode != 0 and altcraft.admin.calls().get("deactivate") == 1
+    assert "campaign 18 (Black Friday) is active in Altcraft and its entry says on_remove: deactivate" in refused.stdout
+    assert altcraft.admin.states()[18] == "active" and altcraft.admin.states()[23] == "active"
+    # Released through a reviewed change of the file, the stack then destroys cleanly.
+    stack.write("campaigns.yaml", "campaigns: []\n")
+    stack.up()
+    assert altcraft.admin.states()[18] == "inactive" and altcraft.admin.states()[23] == "active"
     stack.destroy()
-    assert altcraft.admin.states()[18] == "inactive"  # deactivate
-    assert altcraft.admin.states()[23] == "active"  # retain
 
 
 def test_a_bad_file_fails_preview_with_the_loaders_message_and_no_api_call(

@@ -87,8 +87,12 @@ def test_drift_keep_respects_an_emergency_stop_until_the_file_changes(
     stack.up()
     assert altcraft.admin.calls().get("activate") == 1  # 21 put back; 23 left paused
     assert altcraft.admin.states()[23] == "inactive"
-    watch = stack.run("preview", "--expect-no-changes", check=False)
-    assert watch.returncode == 7, watch.stdout  # the drift watch still reports kept drift
+    # Kept drift sends nothing, so the engine sees no change (a reviewed plan stays valid while people
+    # work in the web UI); the review record still says it, and the drift watch reads it there.
+    watch = stack.run("preview", "--expect-no-changes", "--json", check=False)
+    assert watch.returncode == 0, watch.stdout
+    [row] = json.loads(run_summary(watch.stdout, "--format", "json").stdout)["rows"]
+    assert (row["campaign_id"], row["cause"], row["change"], row["file_active"]) == (23, "drift", "none", True)
     assert altcraft.admin.states()[23] == "inactive"
 
     # The file's value applies again only when a pull request changes this entry's `active`.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from provider.planning.record import CAMPAIGN_TYPE
+from provider.planning.record import CAMPAIGN_TYPE, LedgerEntry
 from tests.support.stand_in import LocalAltcraft
 from tooling.pulumi_cli import Workspace
 
@@ -58,8 +58,15 @@ def test_a_state_written_by_0_15_still_tells_drift_from_a_change_and_is_rewritte
     records = campaign_outputs(stack)  # the refresh and the update rewrote both records
     for record in records.values():
         record.pop("__provider")
-    [entry] = records[18].pop("changes")
-    assert " deactivate: active -> inactive (drift: changed in Altcraft by j.smith at " in entry, entry
+    [entry] = [LedgerEntry.parse(text) for text in records[18].pop("changes")]
+    assert entry is not None and (entry.sent, entry.before, entry.after, entry.cause) == (
+        ("deactivate",),
+        "active",
+        "inactive",
+        "drift",
+    )
+    assert entry.edit is not None and entry.edit.by == "j.smith"
+    assert len(records[18].pop("applied")) == 16  # the plan it carried out
     assert records == {
         18: {"campaign_id": 18, "active": False, "expected_name": "Black Friday", "state": "inactive"},
         19: {"campaign_id": 19, "active": True, "state": "active", "name": "Cyber Monday"},

@@ -40,7 +40,7 @@ def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: Loca
         "active": True,
         "expected_name": "Black Friday",
         "state": "active",  # the live name is the guard's: recorded once
-        "applied": plan["plan"]["review"],  # the plan carried out: a refresh will not take it for a new one
+        "applied": plan["plan"].rsplit(" ", 1)[1],  # the plan carried out: a refresh will not take it for a new one
     }
     parsed = LedgerEntry.parse(entry)
     assert parsed is not None and (parsed.sent, parsed.before, parsed.after, parsed.cause, parsed.edit) == (

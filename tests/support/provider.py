@@ -21,12 +21,11 @@ def props(campaign_id: int, active: bool, **extra) -> dict:
     return {"campaign_id": float(campaign_id), "active": active, "on_remove": "retain", **extra}
 
 
-_REVIEWS = iter(range(1, 1_000_000))
+_REVIEWS = iter(range(1, 1_000_000))  # a plan id of its own for each
 
 
 def planned(start: str, *calls: str, to: str, cause: str = "change") -> dict:
     """A `plan` input as this run's review writes it (each with a review id of its own)."""
     from provider.planning.plan import PLAN_KEY, CampaignPlan
 
-    review = f"2026-11-28T09:00:00.000Z.{next(_REVIEWS):08x}"
-    return {PLAN_KEY: CampaignPlan(review, start, calls, to, cause).to_input()}
+    return {PLAN_KEY: CampaignPlan(f"{next(_REVIEWS):016x}", start, calls, to, cause).to_input()}

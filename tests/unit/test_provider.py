@@ -35,11 +35,11 @@ def test_diff_is_a_plan_still_to_carry_out_never_the_live_state() -> None:
     # so a reviewed `pulumi up --plan` that sends 18 nothing is not turned into an update.
     olds = {**props(18, True), "state": "inactive", "name": "Black Friday"}
     assert provider.diff("18", olds, props(18, True)).changes is False
-    planned = CampaignPlan("2026-11-28T09:00:00.000Z.0a1b2c3d", "inactive", ("activate",), "active", "drift")
+    planned = CampaignPlan("0a1b2c3d0a1b2c3d", "inactive", ("activate",), "active", "drift")
     news = {**props(18, True), PLAN_KEY: planned.to_input()}
     assert provider.diff("18", olds, news).changes is True
     # In a refresh the engine passes the last deploy's inputs: a plan carried out already is no change.
-    assert provider.diff("18", {**olds, APPLIED_KEY: planned.review}, news).changes is False
+    assert provider.diff("18", {**olds, APPLIED_KEY: planned.id}, news).changes is False
 
 
 def test_check_refuses_bad_inputs() -> None:

@@ -37,7 +37,7 @@ def test_a_campaign_that_left_the_file_gets_a_record_carrying_its_deploys_but_no
     }
     assert removals_to_declare(checkpoint, in_file={18, 19}) == []
     # The review's release rides on the record, and only on the record of the run that removes it.
-    release = CampaignPlan("2026-11-30T09:00:00.000Z.00000000", "active", ("deactivate",), "inactive", "remove")
+    release = CampaignPlan("00000000000000aa", "active", ("deactivate",), "inactive", "remove")
     [planned] = removals_to_declare(checkpoint, in_file={19}, plans={18: release, 19: release})
     assert Removal.of(planned.inputs()) == planned and planned.inputs()["plan"] == release.to_input()
     assert "plan" not in removal_outputs(planned, "Black Friday", ADOPT, [])

@@ -45,6 +45,25 @@ def drifted(summary: Summary) -> list[Adoption]:
     return [Adoption(row) for row in summary.rows if row.cause == "drift"]
 
 
+def check_whose(summary: Summary, project: str | None, stack: str | None) -> None:
+    """A preview of another stack or project must never edit this one's file: refused, naming both.
+    A preview that does not say whose it is (an older program) is refused too: nothing is guessed."""
+    if project is None and stack is None:
+        return  # --file alone: the file named is the one edited, whoever's preview it is
+    if summary.stack is None or summary.project is None:
+        raise UserFacingError(
+            "the preview does not say which stack it is of (no review record: an older program, or a failed "
+            "preview); run `pulumi preview --json` again with this version"
+        )
+    theirs, ours = (summary.project, summary.stack), (project or summary.project, stack or summary.stack)
+    if theirs != ours:
+        raise UserFacingError(
+            f"the preview is of stack {summary.stack!r} (project {summary.project!r}), but this would edit the "
+            f"campaigns file of stack {ours[1]!r} (project {ours[0]!r}): nothing was written. Preview that stack "
+            "(`pulumi preview --stack NAME --json`), or pass --stack to name the one the preview is of"
+        )
+
+
 def adopt(text: str, path: str, adoptions: list[Adoption]) -> str:
     """The campaigns file with every adoptable drifted entry saying what Altcraft has now."""
     wanted = {a.row.campaign_id: a.value for a in adoptions if a.value is not None}

@@ -70,8 +70,9 @@ def run_adopt_drift(args: argparse.Namespace) -> None:
     request's body on standard output."""
     summarized = _read_summary(args.preview)
     adoptions = adopt.drifted(summarized)
-    project = None if args.file else Project.at(args.project, args.stack)
+    project = None if args.file and not args.stack else Project.at(args.project, args.stack)
     stack = args.stack or (project.stack_name() if project else None)
+    adopt.check_whose(summarized, project.name if project else None, stack)
     if args.file:
         path = Path(args.file)
     else:

@@ -76,6 +76,8 @@ class Summary:
     managed: int | None = None  # campaigns managed at the last deploy (the stack's output), if shown
     risk_line: Risk | None = None  # the program's verdict (provider.planning.freezes), if it got that far
     break_glass: str | None = None  # the reason this run passes a freeze, if it does
+    stack: str | None = None  # whose preview it is (the review record's), if it says
+    project: str | None = None
 
     @property
     def risk(self) -> Risk:
@@ -120,6 +122,8 @@ def summarize(preview: PreviewOutput) -> Summary:
         managed=_managed(preview.steps),
         risk_line=record.risk if record is not None else None,
         break_glass=record.break_glass if record is not None else None,
+        stack=record.stack if record is not None else None,
+        project=record.project if record is not None else None,
     )
 
 

@@ -177,7 +177,10 @@ def run() -> None:
         pulumi.log.info(stale_note(stale, where))
     # The decision as data, for the summary, adopt-drift and bots (provider.planning.review_record).
     read_at = clock_moment(review.now) if review.now is not None and (timed or freezes) else None
-    record = ReviewRecord(rid, read_at, changes, review.kept, left, risk, glass if passed else None, warnings)
+    glass_used = glass if passed else None
+    record = ReviewRecord(
+        rid, stack_name, pulumi.get_project(), read_at, changes, review.kept, left, risk, glass_used, warnings
+    )
     pulumi.log.info(record.line())
     in_file = {spec.id for spec in specs}
     campaigns = [

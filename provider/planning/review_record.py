@@ -6,7 +6,8 @@ same objects, and nothing reads them back: names, editors and reasons are string
 so no text Altcraft or a person typed can change what a row, a field or an edit says.
 
     {"version": 1,
-     "review": "2026-11-28T09:00:00.250Z.5f1c9a2e",     the run's review id (provider.planning.plan)
+     "review": "2026-11-28T09:00:00Z.5f1c9a2e",         the run's review id (provider.planning.plan)
+     "stack": "production", "project": "altcraft-campaigns",   whose review it is
      "read_at": "2026-11-28T09:00:00Z" | null,          the moment windows and freezes were read at
      "changes": [{"campaign_id", "name", "before", "after", "cause", "calls": [...],
                   "schedule": {"active_from", ...}, "changed_by", "changed_at"}],   the calls sent
@@ -47,6 +48,8 @@ class BadRecord(ValueError):
 @dataclass(frozen=True)
 class ReviewRecord:
     review: str
+    stack: str
+    project: str
     read_at: str | None
     changes: list[PlannedChange]
     kept: list[Kept] = field(default_factory=list)
@@ -59,6 +62,8 @@ class ReviewRecord:
         document = {
             "version": RECORD_VERSION,
             "review": self.review,
+            "stack": self.stack,
+            "project": self.project,
             "read_at": self.read_at,
             "changes": [_change(change) for change in self.changes],
             "kept": [_kept(kept) for kept in self.kept],
@@ -137,6 +142,8 @@ def _record(document: Any) -> ReviewRecord:
         risk = Risk(risk["level"], tuple(_text(reason) for reason in reasons))
     return ReviewRecord(
         review=_text(document["review"]),
+        stack=_text(document["stack"]),
+        project=_text(document["project"]),
         read_at=_optional_text(document["read_at"]),
         changes=[_parse_change(item) for item in _list(document["changes"])],
         kept=[_parse_kept(item) for item in _list(document["kept"])],

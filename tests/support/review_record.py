@@ -19,7 +19,11 @@ def record_diagnostic(
     break_glass: str | None = None,
     notes: Iterable[str] = (),
     read_at: str | None = None,
+    stack: str = "production",
+    project: str = "altcraft-campaigns",
 ) -> dict:
     """The diagnostic a preview's JSON holds for the program's review record."""
-    record = ReviewRecord(REVIEW, read_at, list(changes), list(kept), [], risk, break_glass, list(notes))
+    record = ReviewRecord(
+        REVIEW, stack, project, read_at, list(changes), list(kept), [], risk, break_glass, list(notes)
+    )
     return {"message": record.line() + "\n", "severity": "info"}

@@ -122,3 +122,22 @@ def test_an_output_that_cannot_be_written_is_an_error_naming_it_and_the_file_is_
     with pytest.raises(UserFacingError, match=r"missing-directory/campaigns\.yaml: cannot write it \(No such file"):
         write_atomically(target, FILE)
     assert not target.parent.exists()
+
+
+def test_a_preview_of_another_stack_or_project_is_refused_naming_both() -> None:
+    """Issue 30, case 4: production selected, staging's preview given: production's file must not change."""
+    from provider.cli.adopt import check_whose
+
+    staging = summarize(read_preview(json.dumps({"diagnostics": [record_diagnostic(CHANGES, stack="staging")]})))
+    with pytest.raises(UserFacingError) as refused:
+        check_whose(staging, "altcraft-campaigns", "production")
+    assert "the preview is of stack 'staging' (project 'altcraft-campaigns')" in str(refused.value)
+    assert "campaigns file of stack 'production' (project 'altcraft-campaigns'): nothing was written" in str(
+        refused.value
+    )
+    with pytest.raises(UserFacingError, match="project 'other'"):
+        check_whose(staging, "other", "staging")
+    check_whose(staging, "altcraft-campaigns", "staging")  # its own: fine
+    unsaid = summarize(read_preview(json.dumps({"diagnostics": []})))
+    with pytest.raises(UserFacingError, match="does not say which stack it is of"):
+        check_whose(unsaid, "altcraft-campaigns", "staging")

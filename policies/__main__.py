@@ -10,12 +10,14 @@
   campaigns; more is reported as a warning for the reviewer.
 
 Campaigns are recognised by their resource type token. What a policy sees in a preview: a
-campaign's inputs (`campaign_id`, `active`, `expected_name`, ...), and for campaigns the update
-will change, outputs that are not known yet (no live `state`).
+campaign's inputs (`campaign_id`, `active`, `expected_name`, ...), among them `plan`, the exact calls
+the run's review gave the campaign (provider.planning.plan: one line of a closed grammar), and for
+campaigns the update will change, outputs that are not known yet (no live `state`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pulumi_policy import (
@@ -33,6 +35,11 @@ from pulumi_policy import (
 CAMPAIGN_TYPE = "pulumi-python:dynamic/altcraft:Campaign"
 PRODUCTION_PREFIX = "prod"
 MAX_DEACTIVATED_SHARE = 0.10
+# The `plan` input's grammar (provider.planning.plan._PLAN_INPUT; tests/unit/test_provider.py checks
+# that this copy reads what the provider writes): the calls, the states, the cause, the version, the id.
+PLAN_INPUT = re.compile(
+    r"(?P<calls>[a-z]+(?:, [a-z]+)*): (?P<start>[a-z]+) -> (?P<end>[a-z]+) \((?P<cause>[a-z]+)\) plan/1 [0-9a-f]{16}"
+)
 
 
 def stack_of(urn: str) -> str:
@@ -63,18 +70,16 @@ def limit_deactivations(args: StackValidationArgs, report_violation: ReportViola
         shown = ", ".join(campaign_label(r.props) for r in deactivating[:10])
         more = f" and {len(deactivating) - 10} more" if len(deactivating) > 10 else ""
         report_violation(
-            f"this update turns off (or adopts as off) {len(deactivating)} of {len(campaigns)} managed campaigns, "
+            f"this update turns off {len(deactivating)} of {len(campaigns)} managed campaigns, "
             f"more than {MAX_DEACTIVATED_SHARE:.0%}: {shown}{more}. Is that what the pull request means to do?"
         )
 
 
 def being_deactivated(props: Any) -> bool:
-    # Asked to be off, and its live state not known yet: the update changes or adopts it. A policy
-    # sees no old state in a preview, so a new entry that is already off counts too: this policy is
-    # a coarse, advisory net; the exact count of calls is the program's (altcraft:maxChanges).
-    # `active: scheduled` (scheduled_in_altcraft) sends nothing: it is not a deactivation.
-    off = props.get("active") is False and props.get("scheduled_in_altcraft") is not True
-    return off and not isinstance(props.get("state"), str)
+    """The run's review gave it a deactivation: read from its `plan` input, the calls that are sent."""
+    plan = props.get("plan")
+    match = PLAN_INPUT.fullmatch(plan) if isinstance(plan, str) else None
+    return match is not None and "deactivate" in match["calls"].split(", ")
 
 
 PolicyPack(

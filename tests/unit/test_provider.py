@@ -187,3 +187,31 @@ def test_the_policy_pack_recognises_campaigns_by_the_resource_type_the_provider_
         and isinstance(node.value, ast.Constant)
     }
     assert assigned["CAMPAIGN_TYPE"] == CAMPAIGN_TYPE
+
+
+def test_the_policy_packs_copy_of_the_plan_grammar_reads_every_plan_the_provider_writes() -> None:
+    import ast
+    import re
+    from itertools import product
+
+    from tooling.pulumi_env import REPO_ROOT
+
+    tree = ast.parse((REPO_ROOT / "policies" / "__main__.py").read_text())
+    [pattern] = [
+        node.value.args[0].value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PLAN_INPUT"
+    ]
+    copy = re.compile(pattern)
+    written = [
+        CampaignPlan("0123456789abcdef", start, calls, end, cause).to_input()
+        for start, calls, end, cause in product(
+            ("active", "inactive", "waiting"),
+            (("activate",), ("deactivate",), ("deactivate", "activate"), ("completed",)),
+            ("active", "inactive", "waiting", "completed"),
+            ("adopt", "change", "drift", "remove"),
+        )
+    ]
+    for text in written:
+        match = copy.fullmatch(text)
+        assert match is not None and tuple(match["calls"].split(", ")) == CampaignPlan.of(text).calls

@@ -290,3 +290,15 @@ def test_the_risk_and_the_break_glass_reason_come_from_the_preview_and_lead_the_
 
 def normal_diagnostics() -> list[dict]:
     return [record_diagnostic(risk=Risk("normal", ("x",)))]
+
+
+def test_kept_drift_shows_what_the_file_says_as_the_review_read_it() -> None:
+    """Issue 30, case 8: `drift: keep`, `active: true` and a window not open yet, started early in the
+    web UI. The file says active: true; the comment used to guess `active: false` from the live state."""
+    from provider.planning.lines import Edit, Kept
+
+    kept = Kept(19, "Cyber Monday", "active", True, Edit("j.smith", None))
+    found = summarize({"diagnostics": [record_diagnostic(kept=[kept])]})
+    [row] = found.rows
+    assert (row.cause, row.change, row.before, row.file_active) == ("drift", "none", "active", True)
+    assert "| 19 `Cyber Monday` | active | active: true | `j.smith` at unknown |" in to_markdown(found)

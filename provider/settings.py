@@ -110,6 +110,12 @@ FREEZES = Setting(
     "altcraft:freezes", "", None, 'periods when only deactivations are sent: JSON [{{"name", "from", "until"}}]'
 )
 BREAK_GLASS = Setting("", "ALTCRAFT_BREAK_GLASS", None, "the reason this one run may pass a freeze (required)")
+# The plan file a `pulumi up --plan` applies: the run takes each campaign's calls from it
+# (provider.engine.reviewed_plan), so a change in Altcraft after the review to a campaign the plan
+# does not touch is left as it is instead of failing the deploy.
+REVIEWED_PLAN = Setting(
+    "", "ALTCRAFT_REVIEWED_PLAN", None, "with `pulumi up --plan FILE`: the same FILE (calls come from it)"
+)
 # More calls than this make a plan's risk high (its approval stricter). Stack config only: the
 # environment must not choose a lighter approval for one run.
 REVIEW_CHANGES = Setting("altcraft:reviewChanges", "", 10, "calls past which a plan's risk is high (default {default})")
@@ -130,6 +136,7 @@ ALL = (
     FREEZES,
     BREAK_GLASS,
     REVIEW_CHANGES,
+    REVIEWED_PLAN,
 )
 # The guards the environment may loosen for one run (see _guard).
 OVERRIDDEN_FOR_ONE_RUN = (MAX_CHANGES, MAX_CLOCK_SKEW)

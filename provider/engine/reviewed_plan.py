@@ -24,8 +24,9 @@ from provider.errors import PlanFileError
 from provider.planning.plan import PLAN_KEY, CampaignPlan
 from provider.planning.record import campaign_id_of
 from provider.planning.removals import removal_id_of
+from provider.settings import REVIEWED_PLAN
 
-REVIEWED_PLAN_ENV = "ALTCRAFT_REVIEWED_PLAN"
+REVIEWED_PLAN_ENV = REVIEWED_PLAN.env
 # A plan file for 10,000 campaigns with calls is a few MB; anything past this is not one.
 MAX_PLAN_BYTES = 256 * 1024 * 1024
 SUPPORTED_VERSIONS = (1,)

@@ -30,6 +30,7 @@ def test_the_deploy_applies_exactly_the_plan_that_was_shown_behind_an_approval()
     )
     assert jobs["route"]["outputs"]["risk"] == "${{ steps.route.outputs.risk }}"
     assert "pulumi up" in scripts(apply) and "--plan plan.json" in scripts(apply)
+    assert "ALTCRAFT_REVIEWED_PLAN=plan.json pulumi up" in scripts(apply)  # the calls come from the plan
     assert "pulumi up" not in scripts(jobs["plan"])
 
 

@@ -118,6 +118,11 @@ class HostWatch:
         returncode = self.process.poll() if self.process is not None else None
         if returncode is None or self.stopping.is_set():
             return None
+        if returncode == -signal.SIGINT:
+            # An interrupt reaches the host from outside only: the CLI interrupts its plugins when a
+            # run ends (sometimes before our own handler has said we are stopping), or a person
+            # pressed Ctrl-C. Either is a stop, not a crash (the CLI reports an interrupted run itself).
+            return None
         how = f"killed by signal {-returncode}" if returncode < 0 else f"exited with code {returncode}"
         return f"the Python language host behind tooling/language_host.py {how} during the run"
 

@@ -66,3 +66,22 @@ def test_the_proxy_forwards_every_call_of_the_language_runtime(tmp_path: Path) -
     methods = language_pb2.DESCRIPTOR.services_by_name["LanguageRuntime"].methods
     streaming = {f"/pulumirpc.LanguageRuntime/{m.name}" for m in methods if m.server_streaming}
     assert language_host.RUN_PLUGIN in streaming and streaming <= language_host._STREAMING | {language_host.RUN_PLUGIN}
+
+
+def test_the_proxy_reports_a_host_that_crashed_not_one_the_cli_interrupted() -> None:
+    """About one successful preview in twelve printed `... killed by signal 2 during the run`: the CLI
+    interrupts its plugins at the end of a run, and the host could see it before the proxy did."""
+    import signal
+    from types import SimpleNamespace
+
+    from tooling.language_host import HostWatch
+
+    watch = HostWatch()
+    watch.process = SimpleNamespace(poll=lambda: -signal.SIGINT)  # type: ignore[assignment]
+    assert watch.reason() is None
+    watch.process = SimpleNamespace(poll=lambda: -signal.SIGKILL)  # type: ignore[assignment]
+    assert (
+        watch.reason() == "the Python language host behind tooling/language_host.py killed by signal 9 during the run"
+    )
+    watch.process = SimpleNamespace(poll=lambda: 1)  # type: ignore[assignment]
+    assert watch.reason() is not None and "exited with code 1" in watch.reason()

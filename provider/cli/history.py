@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from provider.planning.lines import Edit
-from provider.planning.record import CAMPAIGN_TYPE, SEEN, LedgerEntry, ledger_of, name_of, number
+from provider.planning.record import CAMPAIGN_TYPE, SEEN, LedgerEntry, entry_at, ledger_of, name_of, number
 from provider.planning.removals import REMOVAL_TYPE, REMOVED_KEY
 
 # The update history gives whole seconds: an entry written in the update's last second is still its own.
@@ -131,7 +131,7 @@ def _merged(ledgers: list[list[str]]) -> list[str]:
     """One campaign's ledgers as one, newest first. A campaign that came back after a removal has
     its new entries on its resource and its old ones on its removal record; one whose deletion
     failed after its record was written has its deploys on both (each counted once). Merged by time
-    (entries begin with it, in UTC), each ledger's own order kept within a second."""
+    (each entry's `at`, in UTC), each ledger's own order kept within a second."""
     most: Counter[str] = Counter()
     for ledger in ledgers:
         most |= Counter(ledger)
@@ -141,7 +141,7 @@ def _merged(ledgers: list[list[str]]) -> list[str]:
         if most[entry] > 0:
             merged.append(entry)
             most[entry] -= 1
-    return sorted(merged, key=lambda entry: entry.split(" ", 1)[0], reverse=True)
+    return sorted(merged, key=entry_at, reverse=True)
 
 
 def _event(text: str, updates: list[Update]) -> Event:

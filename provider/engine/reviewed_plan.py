@@ -6,10 +6,11 @@ the program then takes each campaign's calls from that file (`provider.planning.
 or stale file cannot send anything the engine's own `--plan` would not accept: it names the
 inputs exactly.
 
-What is read, in Pulumi's deployment plan (version 1): `plan.resourcePlans[urn].goal.inputDiff`,
-whose `adds` or `updates` hold the `plan` input of each campaign and removal record the preview
-gave calls to (a review id is new in every run, so a plan input is always added or updated, never
-unchanged). The file is this stack's and project's, or it is refused.
+What is read, in the deployment plan `pulumi preview --save-plan` writes ({"manifest", "config",
+"resourcePlans"}): `resourcePlans[urn].goal.inputDiff`, whose `adds` or `updates` hold the `plan`
+input of each campaign and removal record the preview gave calls to (a plan's id is chained to the
+last plan carried out, so a plan input is always added or updated, never unchanged). The file is
+this stack's and project's, or it is refused.
 """
 
 from __future__ import annotations
@@ -29,18 +30,15 @@ from provider.settings import REVIEWED_PLAN
 REVIEWED_PLAN_ENV = REVIEWED_PLAN.env
 # A plan file for 10,000 campaigns with calls is a few MB; anything past this is not one.
 MAX_PLAN_BYTES = 256 * 1024 * 1024
-SUPPORTED_VERSIONS = (1,)
 
 
 def reviewed_plans(path_text: str, stack: str, project: str) -> dict[int, CampaignPlan]:
     """Campaign id -> the calls the plan file gives it (campaigns and removal records alike)."""
     where = f"{path_text} (from {REVIEWED_PLAN_ENV})"
     document = _read_json(Path(path_text), where)
-    plan = document.get("plan") if isinstance(document, dict) else None
-    if not isinstance(plan, dict) or document.get("version") not in SUPPORTED_VERSIONS:
-        versions = ", ".join(map(str, SUPPORTED_VERSIONS))
-        raise PlanFileError(f"{where} is not a Pulumi deployment plan of a version this tool reads ({versions})")
-    resources = plan.get("resourcePlans") or {}
+    if not isinstance(document, dict) or not isinstance(document.get("manifest"), dict):
+        raise PlanFileError(f"{where} is not a plan `pulumi preview --save-plan` writes (no manifest)")
+    resources = document.get("resourcePlans") or {}
     if not isinstance(resources, dict):
         raise PlanFileError(f"{where}: resourcePlans is not an object")
     prefix = f"urn:pulumi:{stack}::{project}::"

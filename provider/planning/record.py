@@ -320,6 +320,12 @@ def ledger_entry(
     ).text()
 
 
+def entry_at(text: str) -> str:
+    """When an entry was written (RFC 3339, UTC, so text order is time order); "" for a non-entry."""
+    entry = LedgerEntry.parse(text)
+    return entry.at if entry is not None else ""
+
+
 def ledger_of(props: Mapping[str, Any]) -> list[str]:
     """The ledger a record holds, newest first (what is not an entry, from a hand-edited state, dropped)."""
     entries = props.get(LEDGER_KEY)

@@ -44,6 +44,7 @@ from provider.planning.record import (
     MODULE,
     capped,
     deploys_of,
+    entry_at,
     ledger_of,
     number,
     stored_schedule,
@@ -150,6 +151,6 @@ def removals_to_declare(
                 plan=(plans or {}).get(campaign_id),
             )
         )
-    # Entries start with their RFC 3339 UTC time, so text order is time order; ties by id.
-    older = sorted(records.values(), key=lambda pair: (pair[1], pair[0].campaign_id), reverse=True)
+    # By the newest entry's time (RFC 3339 UTC: text order is time order); ties by id.
+    older = sorted(records.values(), key=lambda pair: (entry_at(pair[1]), pair[0].campaign_id), reverse=True)
     return new + [record for record, _ in older[: max(REMOVALS_KEPT - len(new), 0)]]

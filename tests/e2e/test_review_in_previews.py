@@ -126,6 +126,7 @@ def test_drift_is_named_as_drift_with_its_author_in_the_preview_and_the_summary(
         "no_call": None,
         "changed_by": None,
         "changed_at": None,
+        "file_active": None,
     }
     assert rows[23]["cause"] == "drift" and rows[23]["change"] == "deactivate"
     assert (rows[23]["changed_by"], rows[23]["changed_at"]) == (

@@ -37,6 +37,9 @@ def run_check(args: argparse.Namespace) -> None:
 
 def run_export(args: argparse.Namespace) -> None:
     states = [s.strip() for s in args.state.split(",") if s.strip()]
+    if not states:
+        # An empty list would export `campaigns: []`, and that file deployed releases every campaign.
+        raise UserFacingError(f"--state {args.state!r} names no state; known: {', '.join(STATES)}")
     unknown = sorted(set(states) - set(STATES))
     if unknown:
         raise UserFacingError(f"unknown state(s) {', '.join(unknown)}; known: {', '.join(STATES)}")

@@ -85,6 +85,9 @@ def run() -> None:
         if taken:  # before any call to Altcraft: neither stack may flip the other's campaign
             raise SpecError(path, taken)
         client = settings.client()
+        # Free text a person typed: the token (or a URL's password) pasted into it is never stored,
+        # printed or sent on (the ledger, the preview's JSON, history).
+        glass = client.redact(glass) if glass is not None else None
         checkpoint = last_checkpoint()
         view = LiveView(client)
         timed = [spec for spec in specs if spec.schedule]

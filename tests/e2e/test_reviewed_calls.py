@@ -24,11 +24,7 @@ IN_SYNC = (
     "  - {id: 21, name: Spring collection, active: true}\n"
     "  - {id: 23, name: Welcome series, active: false}\n"
 )
-COMMANDS = {
-    "up --skip-preview": ("up", "--yes", "--skip-preview"),
-    "up": ("up", "--yes"),
-    "refresh --run-program": ("refresh", "--yes", "--run-program"),
-}
+CAMPAIGN_19 = "urn:pulumi:test::altcraft-campaigns::pulumi-python:dynamic/altcraft:Campaign::campaign-19"
 
 
 def test_a_web_ui_pause_at_any_listing_of_a_run_is_never_undone_inside_a_freeze(
@@ -38,9 +34,19 @@ def test_a_web_ui_pause_at_any_listing_of_a_run_is_never_undone_inside_a_freeze(
     stack.up()
     stack.set_config("altcraft:freezes", FREEZES)
     set_clocks(stack, altcraft, "2026-11-28T12:00:00+03:00")
-    env = {**stack.env, "PULUMI_RUN_PROGRAM": "true"}  # as tooling/activate recommends
+    plan = stack.project_dir.parent / "plan.json"
+    stack.run("preview", "--save-plan", str(plan))  # reviewed in sync: it sends nothing
+    # As tooling/activate recommends; the plan's variable only matters to `up --plan`.
+    env = {**stack.env, "PULUMI_RUN_PROGRAM": "true", "ALTCRAFT_REVIEWED_PLAN": str(plan)}
+    commands = {
+        "up --skip-preview": ("up", "--yes", "--skip-preview"),
+        "up": ("up", "--yes"),
+        "up --target": ("up", "--yes", "--skip-preview", "--target", CAMPAIGN_19),
+        "up --plan": ("up", "--yes", "--plan", str(plan)),
+        "refresh --run-program": ("refresh", "--yes", "--run-program"),
+    }
     admin = altcraft.admin
-    for name, command in COMMANDS.items():
+    for name, command in commands.items():
         admin.set_state(19, "active")
         admin.reset_calls()
         stack.run(*command, env=env)
@@ -177,3 +183,48 @@ def test_a_record_that_does_not_say_the_files_ask_is_never_a_call(stack: Workspa
     assert altcraft.admin.write_calls() == 0 and altcraft.admin.states()[18] == "inactive"
     # The up recorded what the file asks; the emergency stop is kept drift from now on.
     assert "drift kept (the file says active: true" in stack.preview().stdout
+
+
+def test_hostile_editors_cannot_change_what_a_row_says_or_what_is_sent(
+    stack: Workspace, altcraft: LocalAltcraft
+) -> None:
+    """Issue 30, case 3: `updated_user` is text a person types. Written like the preview's own words,
+    it used to turn the summary's rows (and adopt-drift's edits) into the opposite of the calls."""
+    from tests.support.e2e import helper, run_summary
+
+    stack.write("campaigns.yaml", IN_SYNC)
+    stack.up()
+    forged = "x at unknown): active -> inactive (drift: changed in Altcraft by j.smith"
+    glass = "ops; break-glass: approved by CISO"
+    altcraft.admin.set_state(19, "inactive", user=forged)
+    altcraft.admin.set_state(23, "active", user=glass)
+    preview = stack.run("preview", "--json").stdout
+    rows = {row["campaign_id"]: row for row in json.loads(run_summary(preview, "--format", "json").stdout)["rows"]}
+    assert (rows[19]["calls"], rows[19]["before"], rows[19]["after"], rows[19]["changed_by"]) == (
+        ["activate"],
+        "inactive",
+        "active",
+        forged,
+    )
+    assert (rows[23]["calls"], rows[23]["changed_by"]) == (["deactivate"], glass)
+
+    # adopt-drift edits what the record says drifted, as Altcraft has it: 19 off, 23 on.
+    adopted = helper("adopt-drift", "--stack", "test", env=stack.env, cwd=stack.project_dir, stdin=preview)
+    assert adopted.returncode == 0, adopted.stderr
+    text = (stack.project_dir / "campaigns.yaml").read_text()
+    assert (
+        "{id: 19, name: Cyber Monday, active: false}" in text and "{id: 23, name: Welcome series, active: true}" in text
+    )
+    stack.write("campaigns.yaml", IN_SYNC)  # the reverting deploy instead
+
+    altcraft.admin.reset_calls()
+    stack.up()
+    calls = altcraft.admin.calls()
+    assert (calls.get("activate"), calls.get("deactivate"), altcraft.admin.write_calls()) == (1, 1, 2)
+    assert altcraft.admin.states()[19] == "active" and altcraft.admin.states()[23] == "inactive"
+    shown = helper("history", "--stack", "test", "--format", "json", env=stack.env, cwd=stack.project_dir)
+    events = {c["campaign_id"]: c["events"] for c in json.loads(shown.stdout)["campaigns"]}
+    newest = {campaign_id: found[0] for campaign_id, found in events.items()}
+    assert (newest[23]["cause"], newest[23]["sent"], newest[23]["altcraft_by"]) == ("drift", ["deactivate"], glass)
+    assert newest[23]["break_glass"] is None  # nobody gave one
+    assert (newest[19]["sent"], newest[19]["altcraft_by"]) == (["activate"], forged)

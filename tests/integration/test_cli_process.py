@@ -111,3 +111,16 @@ def test_the_update_history_is_read_page_by_page_to_the_end(tmp_path, monkeypatc
     monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
     entries = Project.at(tmp_path, "test").update_history("test")
     assert [entry["version"] for entry in entries] == list(range(HISTORY_PAGE_SIZE + 5))
+
+
+@pytest.mark.parametrize("states", [",", "", " ", " , "])
+def test_export_refuses_a_list_of_no_state_before_anything_else(tmp_path: Path, states: str) -> None:
+    """`campaigns: []` from an empty list, written over the reviewed file, would release every campaign."""
+    target = tmp_path / "campaigns.yaml"
+    target.write_text("campaigns:\n  - {id: 18, active: true}\n")
+    run = subprocess.run(
+        [str(CONSOLE_SCRIPT), "export", "--state", states, "--output", str(target), "--project", str(REPO_ROOT)],
+        cwd=tmp_path, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PULUMI_HOME": str(tmp_path / "h")},
+    )  # fmt: skip
+    assert run.returncode == 1 and "names no state" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert target.read_text() == "campaigns:\n  - {id: 18, active: true}\n"

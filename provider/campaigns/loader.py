@@ -34,7 +34,22 @@ Path_ = tuple[str | int, ...]
 
 # YAML 1.2 spellings; PyYAML (YAML 1.1) also reads yes/no/on/off/y/n as booleans.
 _BOOL_SPELLINGS = {"true", "True", "TRUE", "false", "False", "FALSE"}
-_PLAIN_INT = re.compile(r"[-+]?[0-9]+")
+# Plain decimal, as every reader means it: `017` is 15 to PyYAML (YAML 1.1 octal) and 17 to a
+# YAML 1.2 reader such as ruamel.yaml (adopt-drift), so leading zeros (and a `+`) are refused.
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+# Characters a diff, git and grep do not show as what YAML makes of them: line breaks YAML honours
+# and they do not (so a key can hide in a "comment"), direction overrides that reorder what a
+# reviewer reads, and zero-width characters. Refused everywhere in the file, quoted or not: a
+# name that holds one is written with its escape in a double-quoted string ("\u200b"), which is
+# visible. Code point -> what it is.
+HIDDEN = {
+    "\u0085": "NEXT LINE (NEL): YAML reads it as a line break, git and grep do not",
+    "\u2028": "LINE SEPARATOR: YAML reads it as a line break, git and grep do not",
+    "\u2029": "PARAGRAPH SEPARATOR: YAML reads it as a line break, git and grep do not",
+    **dict.fromkeys("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f", "a text-direction control"),
+    **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", "a zero-width character"),
+}
+_SHOWNHIDDEN = 5
 # Explicit tags such as !!python/object would ask the loader to build arbitrary objects.
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "bool", "null", "float")}
 # An unquoted 2026-11-27T00:00:00+03:00 resolves to a timestamp; it is kept as its text, which
@@ -192,7 +207,29 @@ def _decode(raw: bytes, path: str) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SpecError(path, [Problem(line, None, "contains a NUL character; is this a binary file?")])
+    hidden = _hidden_characters(text)
+    if hidden:
+        raise SpecError(path, hidden)
     return text
+
+
+def _hidden_characters(text: str) -> list[Problem]:
+    """Each character of HIDDEN, with its line as git counts lines (by \\n) and its column."""
+    if not any(char in text for char in HIDDEN):  # the common case: one pass in C per character
+        return []
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for column, char in enumerate(line, start=1):
+            if char in HIDDEN and len(problems) < _SHOWNHIDDEN:
+                problems.append(
+                    Problem(
+                        number,
+                        None,
+                        f"column {column}: U+{ord(char):04X}, {HIDDEN[char]}; remove it, or write it as the "
+                        f'escape "\\u{ord(char):04x}" inside a double-quoted string',
+                    )
+                )
+    return problems
 
 
 def _compose(text: str, path: str) -> yaml.Node:
@@ -202,8 +239,8 @@ def _compose(text: str, path: str) -> yaml.Node:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = " ".join(filter(None, [exc.problem, exc.context])) or "invalid YAML"
-        if "\t" in reason or "'\\t'" in reason or "tab character" in reason:
-            reason += " (tabs cannot indent YAML; use spaces)"
+        if "\t" in reason or "'\\t'" in reason or "tab character" in reason or _tab_near(text, mark):
+            reason += " (a tab: tabs cannot indent YAML; use spaces)"
         raise SpecError(path, [Problem(line, None, f"YAML syntax error: {reason}")]) from None
     except yaml.YAMLError as exc:
         raise SpecError(path, [Problem(None, None, f"YAML error: {exc}")]) from None
@@ -214,6 +251,16 @@ def _compose(text: str, path: str) -> yaml.Node:
         line = documents[1].start_mark.line + 1
         raise SpecError(path, [Problem(line, None, "file holds several YAML documents ('---'); expected one")])
     return documents[0]
+
+
+def _tab_near(text: str, mark: Any) -> bool:
+    """Whether the line the parser stopped at is indented with a tab (PyYAML then often says only
+    "found character that cannot start any token")."""
+    if mark is None:
+        return False
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
 class _Converter:
@@ -274,7 +321,11 @@ class _Converter:
             self.problems.append((at, line, message))
             return node.value
         if node.tag == "tag:yaml.org,2002:int" and not node.style and not _PLAIN_INT.fullmatch(node.value):
-            self.problems.append((at, line, f"'{node.value}': write numbers as plain decimal digits"))
+            message = (
+                f"'{node.value}': write numbers as plain decimal digits, without a leading zero or sign (YAML "
+                "readers disagree on what 017 means: 15 or 17)"
+            )
+            self.problems.append((at, line, message))
             return node.value
         try:
             return self._scalars.construct_object(node, deep=True)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from provider.altcraft.client import AltcraftClient
 from provider.altcraft.model import STATES, TERMINAL_STATES, LiveCampaign, Unreadable, index_listing
+from provider.campaigns.loader import HIDDEN
 
 DEFAULT_STATES = tuple(state for state in STATES if state not in TERMINAL_STATES)
 SCHEMA_LINE = "# yaml-language-server: $schema=./provider/campaigns.schema.json"
@@ -77,7 +78,8 @@ def yaml_string(text: str) -> str:
 
     Readable where it can be (Cyrillic, accents and emoji stay as they are); escaped where YAML
     would refuse the character (C0 and C1 controls, DEL, a BOM) or turn it into a line break
-    (NEL, U+2028, U+2029).
+    (NEL, U+2028, U+2029), and where a diff would not show it (direction controls, zero-width
+    characters: the loader's HIDDEN, which it refuses written raw).
     """
     return '"' + "".join(_escape(char) for char in text) + '"'
 
@@ -86,7 +88,7 @@ def _escape(char: str) -> str:
     if char in ('"', "\\"):
         return "\\" + char
     code = ord(char)
-    if _yaml_printable(code):
+    if _yaml_printable(code) and char not in HIDDEN:
         return char
     if code <= 0xFF:
         return f"\\x{code:02x}"

@@ -117,3 +117,21 @@ def test_risk_is_high_for_a_completion_and_past_review_changes_and_normal_otherw
     assert completion["risk_reasons"] == ["irreversible: campaign 21 Spring collection completes"]
     comment = run_summary(stack.preview("--json").stdout).stdout
     assert "**Risk: high** (`irreversible: campaign 21 Spring collection completes`)." in comment
+
+
+def test_a_token_pasted_into_the_break_glass_reason_is_never_stored_or_printed(
+    stack: Workspace, altcraft: LocalAltcraft
+) -> None:
+    """Issue 31, case 3. The stack fixture then checks every output and the state for the token."""
+    from tests.support.stand_in import TOKEN
+
+    stack.set_config("altcraft:freezes", FREEZES)
+    set_clocks(stack, altcraft, "2026-11-28T12:00:00+03:00")
+    stack.write("campaigns.yaml", entries(c18=False, c19=True))
+    stack.up()
+    stack.write("campaigns.yaml", entries(c18=True, c19=True))
+    env = {**stack.env, "ALTCRAFT_BREAK_GLASS": f"INC-7 rotate token {TOKEN} now"}
+    preview = stack.run("preview", "--json", env=env)
+    assert TOKEN not in preview.stdout and "INC-7 rotate token *** now" in preview.stdout
+    stack.run("up", "--yes", "--skip-preview", env=env)
+    assert altcraft.admin.calls().get("activate") == 1

@@ -50,6 +50,13 @@ EXPECTED = {
     "yaml11_on.yaml": (3, "'on' is ambiguous"),
     "yaml11_yes.yaml": (3, "'yes' is ambiguous"),
     "zero_id.yaml": (2, "'id' must be between 1 and 2147483647, got 0"),
+    # Issue 31: one meaning for every reader, and nothing a diff does not show.
+    "octal_id.yaml": (2, "'017': write numbers as plain decimal digits"),
+    "plus_id.yaml": (2, "'+17': write numbers as plain decimal digits"),
+    "tab_before_a_flow_entry.yaml": (2, "tabs cannot indent YAML"),
+    "paragraph_separator_hides_a_key.yaml": (4, "U+2029, PARAGRAPH SEPARATOR: YAML reads it as a line break"),
+    "bidi_override_in_a_name.yaml": (2, "column 27: U+202E, a text-direction control"),
+    "next_line_control.yaml": (2, "U+0085, NEXT LINE (NEL)"),
 }
 
 

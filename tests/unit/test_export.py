@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provider.altcraft.model import LiveCampaign, Unreadable, parse_campaign
-from provider.campaigns.loader import parse_campaigns
+from provider.campaigns.loader import HIDDEN, parse_campaigns
 from provider.cli.export import render
 from provider.errors import MalformedResponse
 
@@ -52,11 +52,14 @@ def test_any_name_altcraft_can_send_survives_the_round_trip(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["a\x7fb", "c1\x85x", "\x9b31m", "\u2028", "\ufeffbom", "tab\there", "\x00nul", 'q"\\']
+    "name",
+    ["a\x7fb", "c1\x85x", "\x9b31m", "\u2028", "\ufeffbom", "tab\there", "\x00nul", 'q"\\', "\u202eevil", "zw\u200bsp"],
 )
 def test_names_yaml_would_refuse_or_fold_read_back_exactly(name: str) -> None:
-    specs = parse_campaigns(render([LiveCampaign(5, name, "active")], "t").encode("utf-8"), "e.yaml")
+    text = render([LiveCampaign(5, name, "active")], "t")
+    specs = parse_campaigns(text.encode("utf-8"), "e.yaml")
     assert specs[0].name == name
+    assert not set(text) & set(HIDDEN)  # written as escapes a diff shows (issue 31, case 11)
 
 
 def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
@@ -64,7 +67,7 @@ def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
 
 
 def test_a_completed_campaign_exports_as_completed_and_a_waiting_one_says_its_dates_are_unknown() -> None:
-    from provider.campaigns.loader import parse_campaigns
+    from provider.campaigns.loader import HIDDEN, parse_campaigns
 
     text = render(
         [

@@ -100,6 +100,7 @@ def test_a_preview_days_later_says_what_up_would_do_then_with_the_window_drawn(
             "no_call": None,
             "changed_by": None,
             "changed_at": None,
+            "file_active": None,
         }
     ]
     markdown = summary(stack, preview_json)

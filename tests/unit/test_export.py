@@ -67,7 +67,7 @@ def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
 
 
 def test_a_completed_campaign_exports_as_completed_and_a_waiting_one_says_its_dates_are_unknown() -> None:
-    from provider.campaigns.loader import HIDDEN, parse_campaigns
+    from provider.campaigns.loader import parse_campaigns
 
     text = render(
         [

@@ -6,6 +6,8 @@ Any other exception is a bug and keeps its traceback.
 
     UserFacingError
     ├── SpecError           the campaigns file is unusable: every problem, with file, line, campaign
+    ├── UnreadableInput     another input (a preview, a plan file, a path) is not what it must be:
+    │                       not a regular file, too large, not UTF-8, not JSON (the CLI exits 2)
     ├── SettingsError       Altcraft's URL or token (or another setting) is missing or unusable
     ├── SiblingError        altcraft:siblingStacks is malformed, or a sibling stack cannot be read
     ├── ClockError          the run cannot tell the time it must read windows at
@@ -59,6 +61,16 @@ class SpecError(UserFacingError):
                 [f"{path}: {len(lines)} problems, nothing was sent to Altcraft:", *(f"  {line}" for line in lines)]
             )
         super().__init__(text)
+
+
+class UnreadableInput(UserFacingError):
+    """An input that cannot be read as what it must be (provider.inputs reads every one): `what`
+    names it as the user gave it, `reason` says why."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what}: {reason}")
+        self.what = what
+        self.reason = reason
 
 
 class SettingsError(UserFacingError):

@@ -9,9 +9,7 @@ the YAML node tree, which also gives every value its line.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,7 +22,8 @@ import yaml
 from provider.campaigns.options import DEFAULT_DRIFT, DEFAULT_ON_REMOVE, SCHEDULED, SCHEMA
 from provider.campaigns.schedule import KEYS as TIME_KEYS
 from provider.campaigns.schedule import Schedule, TimeError, parse_time
-from provider.errors import SpecError
+from provider.errors import SpecError, UnreadableInput
+from provider.inputs import read_regular_file
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # Aliases can make a small file expand into a huge tree ("billion laughs").
@@ -104,49 +103,14 @@ def load_campaigns(path: str | Path, chosen_by: str | None = None) -> CampaignLi
     """
     shown = str(path)
     try:
-        raw = _read_regular_file(Path(path), MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        because = f" ({chosen_by})" if chosen_by else ""
-        raise SpecError(shown, [Problem(None, None, f"file not found{because}")]) from None
-    except OSError as exc:
-        raise SpecError(shown, [Problem(None, None, f"cannot read the file: {exc.strerror}")]) from None
+        raw = read_regular_file(Path(path), MAX_FILE_BYTES, shown)
+    except UnreadableInput as error:
+        if not Path(path).exists():
+            because = f" ({chosen_by})" if chosen_by else ""
+            raise SpecError(shown, [Problem(None, None, f"file not found{because}")]) from None
+        fix = "; set campaignsFile to a YAML file" if "not a regular file" in error.reason else ""
+        raise SpecError(shown, [Problem(None, None, error.reason + fix)]) from None
     return parse_campaigns(raw, shown)
-
-
-def _read_regular_file(path: Path, limit: int) -> bytes:
-    """At most `limit` bytes of a regular file. Opening never blocks (a FIFO would wait for a writer
-    forever) and a device such as /dev/zero is refused before a byte is read."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    try:
-        kind = _file_kind(os.fstat(fd).st_mode)
-        if kind is not None:
-            message = f"is {kind}, not a regular file; set campaignsFile to a YAML file"
-            raise SpecError(str(path), [Problem(None, None, message)])
-        os.set_blocking(fd, True)
-        chunks, size = [], 0
-        while size < limit:
-            chunk = os.read(fd, min(1 << 20, limit - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _file_kind(mode: int) -> str | None:
-    """None for a regular file, else what it is instead."""
-    if stat.S_ISREG(mode):
-        return None
-    kinds = [
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ]
-    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def parse_campaigns(raw: bytes, path: str) -> CampaignList:

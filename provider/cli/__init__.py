@@ -22,7 +22,7 @@ from provider.altcraft.model import STATES
 from provider.cli import comment, export
 from provider.cli.commands import run_adopt_drift, run_check, run_export, run_history, run_summary
 from provider.cli.preview_output import STREAMING_ENV
-from provider.errors import UserFacingError
+from provider.errors import UnreadableInput, UserFacingError
 from provider.settings import DEFAULT_CAMPAIGNS_FILE
 
 PROG = "altcraft-campaigns"
@@ -44,10 +44,17 @@ def settings_help() -> str:
     )
 
 
+# An input that cannot be read (not a regular file, too large, not UTF-8 or JSON): nothing written.
+UNREADABLE_EXIT = 2
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
         args.run(args)
+    except UnreadableInput as error:  # nothing was written or sent: 2, as for every unreadable input
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(UNREADABLE_EXIT)
     except UserFacingError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from provider.altcraft.model import STATES
+from provider.campaigns.loader import MAX_FILE_BYTES
 from provider.cli import adopt, comment, export, history, summary
 from provider.cli.check import check
 from provider.cli.files import write_atomically
 from provider.cli.preview_output import read_preview
 from provider.cli.stack import Project, config_reader, connect
 from provider.errors import UserFacingError
+from provider.inputs import MAX_DOCUMENT_BYTES, read_regular_file, read_text_argument, utf8
 from provider.settings import name_guards_required
 
 # summary's exit codes besides 0: the preview failed (the output says why); no output (unreadable input).
@@ -85,10 +87,7 @@ def run_adopt_drift(args: argparse.Namespace) -> None:
     if not adoptions:
         print("nothing drifted: the campaigns file is left as it is", file=sys.stderr)
         return
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UserFacingError(f"{path}: cannot read it ({error.strerror})") from None
+    text = utf8(read_regular_file(path, MAX_FILE_BYTES, str(path)), str(path))
     output = Path(args.output) if args.output else path
     write_atomically(output, adopt.adopt(text, str(path), adoptions))
     kept = sum(1 for a in adoptions if a.value is not None)
@@ -98,13 +97,9 @@ def run_adopt_drift(args: argparse.Namespace) -> None:
 
 def _read_summary(preview: str) -> summary.Summary:
     """A preview's summary, or exit 2 naming why the input cannot be read (nothing is written)."""
+    what = "standard input" if preview == "-" else preview
     try:
-        raw = Path(preview).read_text() if preview != "-" else sys.stdin.read()
-        return summary.summarize(read_preview(raw))
-    except OSError as error:
-        unreadable(f"{preview}: cannot read it ({error.strerror})")
-    except UnicodeDecodeError:
-        unreadable(f"{preview}: not UTF-8 text; pass the output of `pulumi preview --json`")
+        return summary.summarize(read_preview(read_text_argument(preview, MAX_DOCUMENT_BYTES, what)))
     except UserFacingError as error:
         unreadable(str(error))
 

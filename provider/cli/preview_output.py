@@ -12,12 +12,12 @@ Nothing here interprets campaigns: `provider.cli.summary` does.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from provider.errors import UserFacingError
+from provider.errors import UnreadableInput, UserFacingError
+from provider.inputs import loads
 
 STREAMING_ENV = "PULUMI_ENABLE_STREAMING_JSON_PREVIEW"
 # The engine writes "error: " before an error's text in `--json` (a separate `prefix` in events).
@@ -66,7 +66,9 @@ def read_preview(text: str) -> PreviewOutput:
     if not stripped:
         raise UserFacingError("the input is empty: pass the output of `pulumi preview --json`")
     try:
-        whole = json.loads(stripped)
+        whole = loads(stripped)
+    except RecursionError:
+        raise UnreadableInput("the preview", "nested too deeply to be `pulumi preview --json`") from None
     except ValueError:
         return _from_events(stripped)
     if isinstance(whole, dict) and not _is_event(whole):
@@ -103,7 +105,9 @@ def _from_events(text: str) -> PreviewOutput:
         if not line.strip():
             continue
         try:
-            event = json.loads(line)
+            event = loads(line)
+        except RecursionError:
+            raise UnreadableInput("the preview", f"line {number} is nested too deeply to be an event") from None
         except ValueError:
             raise UserFacingError(
                 f"the input is not JSON (line {number} of the event stream): pass the output of `pulumi preview --json`"

@@ -6,7 +6,6 @@ program does: the stack given with `--stack`, else the one selected in that dire
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ import yaml
 
 from provider.altcraft.client import AltcraftClient
 from provider.errors import UserFacingError
+from provider.inputs import parse_json
 from provider.settings import CAMPAIGNS_FILE_KEY, Settings, campaigns_file
 
 # The CLI this checkout installs (`make setup`), for a shell where `pulumi` is not on PATH.
@@ -94,10 +94,7 @@ class Project:
         if result.returncode != 0:
             said = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
             raise UserFacingError(f"cannot read {what} in {self.directory}: {said}")
-        try:
-            return json.loads(result.stdout or "null")
-        except ValueError:
-            raise UserFacingError(f"`pulumi {' '.join(args)}` did not print JSON") from None
+        return parse_json(result.stdout or "null", f"`pulumi {' '.join(args)}`'s output ({what})")
 
     def campaigns_file(self, config: dict[str, dict[str, object]]) -> tuple[Path, str]:
         """The stack's campaigns file (relative paths from the project) and what chose it."""

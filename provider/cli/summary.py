@@ -200,7 +200,8 @@ def _no_call_row(step: Step) -> Row | None:
     campaign_id = number(outputs.get("campaign_id") or inputs.get("campaign_id")) or campaign_id_of(step.urn)
     if campaign_id is None:
         return None
-    name = name_of(outputs) or inputs.get("expected_name")
+    guard = inputs.get("expected_name")
+    name = name_of(outputs) or (guard if isinstance(guard, str) else None)
     state = outputs.get("state")  # a new entry's live state is not in the preview's JSON
     why = NO_CALL[cause]
     if cause == "change" and intent_of(outputs) != intent_of(inputs):

@@ -15,13 +15,13 @@ this stack's and project's, or it is refused.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from provider.errors import PlanFileError
+from provider.inputs import read_json_file
 from provider.planning.plan import PLAN_KEY, CampaignPlan
 from provider.planning.record import campaign_id_of
 from provider.planning.removals import removal_id_of
@@ -35,7 +35,7 @@ MAX_PLAN_BYTES = 256 * 1024 * 1024
 def reviewed_plans(path_text: str, stack: str, project: str) -> dict[int, CampaignPlan]:
     """Campaign id -> the calls the plan file gives it (campaigns and removal records alike)."""
     where = f"{path_text} (from {REVIEWED_PLAN_ENV})"
-    document = _read_json(Path(path_text), where)
+    document = read_json_file(Path(path_text), MAX_PLAN_BYTES, where)
     if not isinstance(document, dict) or not isinstance(document.get("manifest"), dict):
         raise PlanFileError(f"{where} is not a plan `pulumi preview --save-plan` writes (no manifest)")
     resources = document.get("resourcePlans") or {}
@@ -87,20 +87,3 @@ def _planned_input(resource: Any) -> Any:
         if isinstance(values, dict) and PLAN_KEY in values:
             return values[PLAN_KEY]
     return None
-
-
-def _read_json(path: Path, where: str) -> Any:
-    try:
-        if not path.is_file():
-            raise PlanFileError(f"{where} is not a regular file")
-        if path.stat().st_size > MAX_PLAN_BYTES:
-            raise PlanFileError(f"{where} is larger than {MAX_PLAN_BYTES // (1024 * 1024)} MiB: not a plan file")
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PlanFileError(f"cannot read {where}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise PlanFileError(f"{where} is not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as error:
-        raise PlanFileError(f"{where} is not JSON ({error})") from None

@@ -43,6 +43,7 @@ A campaign whose entry leaves the file is released by a second resource, its rem
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -101,8 +102,10 @@ def campaign_id_of(urn: str) -> int | None:
 
 
 def number(value: Any) -> int | None:
-    """A recorded number (numbers cross the gRPC boundary as floats); None if it is not one."""
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A recorded whole number (numbers cross the gRPC boundary as floats); None if it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if math.isfinite(value) and value == int(value) else None
 
 
 def with_default(props: Mapping[str, Any], key: str) -> Any:

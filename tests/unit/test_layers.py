@@ -10,7 +10,17 @@ from tooling.pulumi_env import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "provider"
 # provider.<first part> -> its rank; a module may import from a rank at or below its own.
-RANK = {"errors": 0, "campaigns": 1, "altcraft": 2, "settings": 3, "planning": 4, "engine": 5, "cli": 5, "resource": 5}
+RANK = {
+    "errors": 0,
+    "inputs": 0,
+    "campaigns": 1,
+    "altcraft": 2,
+    "settings": 3,
+    "planning": 4,
+    "engine": 5,
+    "cli": 5,
+    "resource": 5,
+}
 # Same rank, but neither may import the other: the command line works without the engine.
 APART = {("cli", "engine"), ("engine", "cli")}
 

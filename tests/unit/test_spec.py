@@ -153,13 +153,14 @@ def test_alias_bombs_are_refused() -> None:
 
 
 def test_an_endless_regular_read_stops_at_the_limit(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provider import inputs
     from provider.campaigns import loader as spec
 
     big = tmp_path / "big.yaml"
     big.write_bytes(b"#" * (spec.MAX_FILE_BYTES * 2))
     reads: list[int] = []
-    real_read = spec.os.read
-    monkeypatch.setattr(spec.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    real_read = inputs.os.read
+    monkeypatch.setattr(inputs.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
     with pytest.raises(SpecError, match="larger than the limit"):
         load_campaigns(big)
     assert sum(reads) <= spec.MAX_FILE_BYTES + 1

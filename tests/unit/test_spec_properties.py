@@ -6,10 +6,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provider.campaigns.loader import CampaignSpec, parse_campaigns
+from provider.campaigns.loader import HIDDEN, CampaignSpec, parse_campaigns
 from provider.errors import SpecError
 
-names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+# Written raw by yaml.safe_dump: the characters the loader refuses raw (it wants them escaped) are
+# left out here; tests/unit/test_export.py writes every character, escaped where needed.
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="".join(HIDDEN)),
+    min_size=1,
+    max_size=40,
+)
 campaign = st.fixed_dictionaries(
     {"id": st.integers(1, 2**31 - 1), "active": st.booleans()},
     optional={"name": names, "on_remove": st.sampled_from(["retain", "deactivate"])},

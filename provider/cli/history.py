@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from provider.planning.lines import Edit
+from provider.planning.lines import Edit, one_line
 from provider.planning.record import CAMPAIGN_TYPE, SEEN, LedgerEntry, entry_at, ledger_of, name_of, number
 from provider.planning.removals import REMOVAL_TYPE, REMOVED_KEY
 
@@ -168,12 +168,15 @@ def _event(text: str, updates: list[Update]) -> Event:
 
 
 def to_text(found: list[CampaignHistory]) -> str:
+    """For a terminal: every text someone typed (names, editors, reasons, authors, URLs, commit
+    ids) is shown on one line with its control and direction characters escaped, as the preview
+    shows them: a name cannot print a line of its own, colour the terminal or reverse the text."""
     if not found:
         return "no campaign of this stack has had a call sent by a deploy yet\n"
     lines = []
     for history in found:
         left = "" if history.in_stack else "  (its entry left the file)"
-        lines.append(f"campaign {history.campaign_id}" + (f" {history.name}" if history.name else "") + left)
+        lines.append(f"campaign {history.campaign_id}" + (f" {one_line(history.name)}" if history.name else "") + left)
         lines += [f"  {_line(event)}" for event in history.events] or ["  no call sent by a deploy"]
     return "\n".join(lines) + "\n"
 
@@ -182,16 +185,16 @@ def _line(event: Event) -> str:
     why = event.cause
     if event.cause in ("drift", SEEN):
         why += f": {Edit(event.altcraft_by, _moment(event.altcraft_at)).text()}"
-    why += f"; break-glass: {event.break_glass}" if event.break_glass else ""
+    why += f"; break-glass: {one_line(event.break_glass)}" if event.break_glass else ""
     states = f"  {event.before} -> {event.after}" if event.before and event.after else ""
     text = f"{event.at}  {', then '.join(event.sent) or 'no call'}{states}  ({why})"
     if event.update is None:
         return f"{text}  update unknown (not in `pulumi stack history`)"
     deploy = [f"update {event.update}"]
-    deploy += [f"commit {event.commit[:12]}"] if event.commit else []
-    deploy += [f"by {event.author}"] if event.author else []
-    deploy += [f"pull request {event.pull_request}"] if event.pull_request else []
-    deploy += [event.run_url] if event.run_url else []
+    deploy += [f"commit {one_line(event.commit[:12])}"] if event.commit else []
+    deploy += [f"by {one_line(event.author)}"] if event.author else []
+    deploy += [f"pull request {one_line(str(event.pull_request))}"] if event.pull_request else []
+    deploy += [one_line(event.run_url)] if event.run_url else []
     return f"{text}  {', '.join(deploy)}"
 
 

@@ -114,3 +114,26 @@ def test_a_campaign_back_in_the_file_joins_its_old_and_new_ledgers_each_entry_on
     # two deploys in one second stay two.
     [both] = histories([resource(18, ADOPT, ADOPT), record(18, REMOVE, ADOPT, ADOPT)], updates_of(HISTORY), set())
     assert [e.cause for e in both.events] == ["remove", "adopt", "adopt"]
+
+
+def test_text_a_person_typed_is_escaped_on_a_terminal() -> None:
+    """Issue 31, case 9: a live name, an editor, a git author or a CI URL with a newline, an ANSI
+    escape or U+202E printed a fake line or coloured the terminal."""
+    from provider.planning.lines import Edit
+    from provider.planning.record import LedgerEntry
+
+    hostile = "X\ncampaign 99 Fake: inactive -> active (adopt)\x1b[31m\u202e"
+    entry = LedgerEntry("2026-11-30T09:00:04Z", ("activate",), "inactive", "active", "drift", Edit(hostile, None))
+    history = [
+        {
+            **HISTORY[0],
+            "environment": {"git.head": "b" * 40, "git.author": hostile, "ci.build.url": f"https://ci/{hostile}"},
+        },
+        *HISTORY[1:],
+    ]
+    record = resource(18, entry.text())
+    record["outputs"]["name"] = hostile
+    text = to_text(histories([record], updates_of(history), set()))
+    assert len(text.splitlines()) == 2  # the campaign's line and its one event, nothing else
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "X\\ncampaign 99 Fake: inactive -> active (adopt)\\x1b[31m\\u202e" in text.splitlines()[0]

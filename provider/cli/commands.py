@@ -50,8 +50,8 @@ def run_export(args: argparse.Namespace) -> None:
     campaigns, unreadable = export.fetch(client, states)
     text = export.render(campaigns, client.redact(client.base_url), unreadable)
     if args.output:
-        write_atomically(Path(args.output), text)
-        print(f"wrote {len(campaigns)} campaign(s) to {args.output}", file=sys.stderr)
+        written = write_atomically(Path(args.output), text)
+        print(f"wrote {len(campaigns)} campaign(s) to {_shown(Path(args.output), written)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
 
@@ -89,10 +89,16 @@ def run_adopt_drift(args: argparse.Namespace) -> None:
         return
     text = utf8(read_regular_file(path, MAX_FILE_BYTES, str(path)), str(path))
     output = Path(args.output) if args.output else path
-    write_atomically(output, adopt.adopt(text, str(path), adoptions))
+    written = write_atomically(output, adopt.adopt(text, str(path), adoptions))
     kept = sum(1 for a in adoptions if a.value is not None)
-    print(f"wrote {output}: {kept} of {len(adoptions)} drifted campaign(s) now as Altcraft has them", file=sys.stderr)
+    shown = _shown(output, written)
+    print(f"wrote {shown}: {kept} of {len(adoptions)} drifted campaign(s) now as Altcraft has them", file=sys.stderr)
     sys.stdout.write(adopt.pull_request_body(adoptions, path.name, stack))
+
+
+def _shown(asked: Path, written: Path) -> str:
+    """The path as given, and the file really written when a symlink led elsewhere."""
+    return str(asked) if asked.resolve() == written and not asked.is_symlink() else f"{written} (through {asked})"
 
 
 def _read_summary(preview: str) -> summary.Summary:

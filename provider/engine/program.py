@@ -81,7 +81,8 @@ def run() -> None:
             raise SpecError(path, unguarded)
         stack = this_stack()
         siblings = sibling_stacks(stack_config(SIBLING_STACKS_KEY), stack)
-        taken = conflicts(specs, claims(siblings, stack_resources), stack) if siblings else []
+        ids = [spec.id for spec in specs]
+        taken = conflicts(specs, claims(siblings, stack_resources, ids), stack) if siblings else []
         if taken:  # before any call to Altcraft: neither stack may flip the other's campaign
             raise SpecError(path, taken)
         client = settings.client()

@@ -16,6 +16,7 @@ No I/O here: `read_stack` is given (provider.engine.checkpoint.stack_resources i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -28,6 +29,12 @@ SIBLING_STACKS_KEY = SIBLING_STACKS.key
 STACK_TYPE = "pulumi:pulumi:Stack"
 # The stack output that names the campaigns a stack manages, and its key for the id ranges.
 SUMMARY_OUTPUT, IDS_KEY = "campaigns", "ids"
+
+
+_RANGE = re.compile(r"(?P<first>[0-9]{1,10})(?:-(?P<last>[0-9]{1,10}))?")
+MAX_ID = 2**31 - 1
+# No stack manages more campaigns than one listing of Altcraft may hold.
+MAX_CLAIMED = 1_000_000
 
 
 def sibling_stacks(raw: str | None, this_stack: str) -> list[str]:
@@ -65,17 +72,32 @@ def id_ranges(ids: Iterable[int]) -> str:
     return ",".join(parts)
 
 
-def parse_id_ranges(text: str) -> set[int]:
-    """The inverse of id_ranges; raises ValueError on anything else."""
-    ids: set[int] = set()
+def parse_id_ranges(text: str) -> list[tuple[int, int]]:
+    """The inverse of id_ranges, as ranges (never expanded: a sibling's output is input, and
+    "1-2147483647" must not become two billion ids); ValueError for anything else, a reversed
+    range, or more ids than a stack can hold."""
+    ranges, count = [], 0
     for part in filter(None, text.split(",")):
-        first, _, last = part.partition("-")
-        ids.update(range(int(first), int(last or first) + 1))
-    return ids
+        match = _RANGE.fullmatch(part)
+        if match is None:
+            raise ValueError(f"{part!r} is not an id or a range of ids")
+        first, last = int(match["first"]), int(match["last"] or match["first"])
+        if not 1 <= first <= last <= MAX_ID:
+            raise ValueError(f"{part!r} is not a range from a smaller id to a larger one")
+        count += last - first + 1
+        if count > MAX_CLAIMED:
+            raise ValueError(f"it names more than {MAX_CLAIMED:,} campaigns, more than a stack can hold")
+        ranges.append((first, last))
+    return ranges
 
 
-def claimed_by(stack: str, resources: Mapping[str, Any]) -> set[int]:
-    """The campaigns a sibling manages, from its last deployment ({urn: {"type", "outputs"}}).
+def within(ranges: list[tuple[int, int]], ids: Iterable[int]) -> set[int]:
+    """Those of `ids` the ranges hold."""
+    return {campaign_id for campaign_id in ids if any(first <= campaign_id <= last for first, last in ranges)}
+
+
+def claimed_by(stack: str, resources: Mapping[str, Any], ids: Iterable[int]) -> set[int]:
+    """Those of `ids` a sibling manages, from its last deployment ({urn: {"type", "outputs"}}).
 
     Its stack output when it has one; else (deployed by a version before the output existed) its
     campaign records.
@@ -85,14 +107,19 @@ def claimed_by(stack: str, resources: Mapping[str, Any]) -> set[int]:
             summary = (resource.get("outputs") or {}).get(SUMMARY_OUTPUT)
             if isinstance(summary, Mapping) and isinstance(summary.get(IDS_KEY), str):
                 try:
-                    return parse_id_ranges(summary[IDS_KEY])
-                except ValueError:
-                    raise SiblingError(f"stack {stack}: its output campaigns.ids is not a list of id ranges") from None
-    return set(campaigns_in(resources))
+                    return within(parse_id_ranges(summary[IDS_KEY]), ids)
+                except ValueError as error:
+                    raise SiblingError(
+                        f"stack {stack}: its output campaigns.ids is not a list of id ranges ({error}); a stack "
+                        "deployed by this tool writes it: check that no one set that output by hand"
+                    ) from None
+    return set(campaigns_in(resources)) & set(ids)
 
 
-def claims(siblings: list[str], read_stack: Callable[[str], Mapping[str, Any]]) -> dict[int, str]:
-    """{campaign id: the sibling that manages it}, read through the engine, one stack at a time."""
+def claims(siblings: list[str], read_stack: Callable[[str], Mapping[str, Any]], ids: Iterable[int]) -> dict[int, str]:
+    """{campaign id: the sibling that manages it}, for `ids` (this stack's file), read through the
+    engine, one stack at a time."""
+    wanted = set(ids)
     owners: dict[int, str] = {}
     for stack in siblings:
         try:
@@ -102,7 +129,7 @@ def claims(siblings: list[str], read_stack: Callable[[str], Mapping[str, Any]]) 
                 f"{SIBLING_STACKS_KEY} names stack {stack}, which cannot be read ({error}). Check the name "
                 "(org/project/stack) and that this backend and its credentials reach it"
             ) from None
-        for campaign_id in claimed_by(stack, resources):
+        for campaign_id in claimed_by(stack, resources, wanted):
             owners.setdefault(campaign_id, stack)
     return owners
 

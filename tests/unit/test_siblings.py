@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from provider.campaigns.loader import CampaignSpec
 from provider.errors import SiblingError
-from provider.planning.siblings import claims, conflicts, id_ranges, parse_id_ranges, sibling_stacks
+from provider.planning.siblings import claims, conflicts, id_ranges, parse_id_ranges, sibling_stacks, within
 
 A, B, C = (f"organization/altcraft-campaigns/shard-{x}" for x in "abc")
 
@@ -31,7 +31,27 @@ def test_id_ranges_are_compact() -> None:
 
 @given(st.sets(st.integers(min_value=1, max_value=3000), max_size=200))
 def test_id_ranges_round_trip(ids: set[int]) -> None:
-    assert parse_id_ranges(id_ranges(ids)) == ids
+    assert within(parse_id_ranges(id_ranges(ids)), range(1, 3001)) == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("19-18", "not a range from a smaller id to a larger one"),
+        ("1-2147483647", "more than 1,000,000 campaigns"),
+        ("0-5", "not a range from a smaller id to a larger one"),
+        ("18,x", "'x' is not an id"),
+        ("-5", "'-5' is not an id"),
+        ("99999999999", "is not an id or a range"),
+        ("9999999999", "not a range from a smaller id"),
+    ],
+)
+def test_a_siblings_ranges_are_bounded_and_ordered(text: str, why: str) -> None:
+    """Issue 31, case 7: "1-2147483647" took 3.24 GB in 10 s; "19-18" claimed nothing."""
+    with pytest.raises(ValueError, match=why):
+        parse_id_ranges(text)
+    with pytest.raises(SiblingError, match=f"stack {A}: its output campaigns.ids is not a list of id ranges"):
+        claims([A], {A: stack_state(text)}.__getitem__, [18])
 
 
 def stack_state(ids: str | None, records: list[int] = ()) -> dict:
@@ -46,7 +66,7 @@ def stack_state(ids: str | None, records: list[int] = ()) -> dict:
 
 def test_claims_come_from_each_siblings_output_or_its_records_and_name_the_owner() -> None:
     states = {A: stack_state("18-19,30"), C: stack_state(None, records=[21, 22])}
-    owners = claims([A, C], states.__getitem__)
+    owners = claims([A, C], states.__getitem__, [18, 19, 20, 21, 22, 23, 30])
     assert owners == {18: A, 19: A, 30: A, 21: C, 22: C}
     specs = [CampaignSpec(id=19, active=False, line=2), CampaignSpec(id=23, active=True, line=3)]
     [problem] = conflicts(specs, owners, B)
@@ -60,4 +80,4 @@ def test_a_sibling_that_cannot_be_read_fails_naming_it() -> None:
         raise RuntimeError(f"stack '{stack}' not found")
 
     with pytest.raises(SiblingError, match=f"altcraft:siblingStacks names stack {C}, which cannot be read"):
-        claims([C], missing)
+        claims([C], missing, [18])

@@ -1,13 +1,11 @@
 """The change limit (`altcraft:maxChanges`) as the provider process enforces it, on every command.
 
-The program refuses a run whose review counts more calls than the limit, before any is sent. But
-some commands never run the program, or run it without a say over what is sent: `pulumi destroy`
-deactivates every `on_remove: deactivate` campaign, `--run-program` or not, and a refresh is
-followed by whatever the engine decides. So the one process that sends writes keeps count too:
-a sequence of calls is reserved whole before its first call, and a reservation past the limit is
-refused (nothing of that sequence is sent). Where the program did not count first, the limit is a
-ceiling, not all-or-nothing: a `pulumi destroy` of 30 deactivations under a limit of 10 sends 10
-and refuses the other 20, because a provider sees one deletion at a time and never the total.
+The program refuses a run whose review counts more calls than the limit, before any is sent, and
+the provider sends only the calls a review listed (`provider.planning.plan`); `pulumi destroy`
+sends none. The one process that sends writes keeps count all the same, behind the program: a
+sequence of calls is reserved whole before its first call, and a reservation past the limit is
+refused (nothing of that sequence is sent). It holds if a plan ever reaches the provider in a way
+the program did not count (a hand-made plan input, a future command).
 """
 
 from __future__ import annotations

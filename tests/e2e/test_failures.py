@@ -57,6 +57,26 @@ def test_up_survives_transient_faults_on_every_endpoint(stack: Workspace, altcra
     stack.preview("--expect-no-changes")
 
 
+def test_answered_faults_are_survived_with_the_default_settle_time(stack: Workspace, altcraft: LocalAltcraft) -> None:
+    """Issue 30, case 5: with `altcraft:writeSettleSeconds` at its default (60 s, the whole retry
+    budget), two 500s in Altcraft's envelope on activate, a 429 on deactivate, a dropped listing and
+    a gateway's 502 on get_status made the deploy give up after 2 attempts in 60 s."""
+    stack.write("campaigns.yaml", FILE)
+    admin = altcraft.admin
+    admin.add_fault("error_in_200", "activate", campaign_id=18, code=500, times=2)
+    admin.add_fault("http_429", "deactivate", seconds=0.5)
+    admin.add_fault("drop", "list")
+    admin.add_fault("http_502", "get_status")
+    start = time.monotonic()
+    stack.up()
+    assert time.monotonic() - start < 45  # retried at once, not waited for as writes in flight
+    assert live(altcraft) == DESIRED
+    calls = admin.calls()
+    assert calls["activate"] == 4  # 18: two answered errors, then the call; 23 once
+    assert calls["deactivate"] == 2
+    assert_state_matches_altcraft(stack, altcraft)
+
+
 def test_a_permanent_failure_names_the_campaign_and_the_next_up_converges(
     stack: Workspace, altcraft: LocalAltcraft
 ) -> None:

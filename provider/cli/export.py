@@ -54,7 +54,8 @@ def render(campaigns: list[LiveCampaign], source: str, unreadable: Iterable[Unre
         if campaign.state == "completed" and campaign.name:  # completed: true needs the name guard
             lines.append("    completed: true")
         else:
-            lines.append(f"    active: {_active(campaign)}  # live state: {_live(campaign)}")
+            # "at export": the comment stays true once adopt-drift or a person changes the value.
+            lines.append(f"    active: {_active(campaign)}  # live state at export: {_live(campaign)}")
     return "\n".join(lines) + "\n"
 
 

@@ -144,7 +144,7 @@ def test_an_exported_scheduled_campaign_launches_and_no_deploy_stops_it(
     result = helper("export", "--project", str(stack.project_dir), "--output", str(exported), env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = exported.read_text()
-    assert '  - id: 23\n    name: "Welcome series"\n    active: scheduled  # live state: waiting' in text
+    assert '  - id: 23\n    name: "Welcome series"\n    active: scheduled  # live state at export: waiting' in text
     stack.write("campaigns.yaml", text)
     altcraft.admin.reset_calls()
     adopted = stack.up()

@@ -195,9 +195,9 @@ def test_the_file_export_writes_is_edited_whatever_the_names_and_line_ends(name:
     exported = render([LiveCampaign(18, name, "active"), LiveCampaign(19, "Other", "inactive")], "t")
     text = exported.replace("\n", newline)
     edited = set_active(text, "c.yaml", {18: False})
-    line = "    active: true  # live state: active"
+    line = "    active: true  # live state at export: active"
     assert line in text  # the comment keeps its column: one space fewer before it
-    assert edited == text.replace(line, "    active: false # live state: active")
+    assert edited == text.replace(line, "    active: false # live state at export: active")
 
 
 def test_a_value_that_cannot_be_edited_in_place_is_refused_with_the_reason() -> None:

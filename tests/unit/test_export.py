@@ -28,7 +28,7 @@ def test_comments_say_the_live_state_and_what_was_skipped() -> None:
     bad = Unreadable(40, MalformedResponse("Altcraft reported campaign 40 in an unknown state 'archived'"))
     text = render([LiveCampaign(22, "Seasonal", "waiting")], "https://altcraft.example", [bad])
     assert text.startswith("# yaml-language-server: $schema=")
-    assert "active: scheduled  # live state: waiting (scheduled in Altcraft" in text
+    assert "active: scheduled  # live state at export: waiting (scheduled in Altcraft" in text
     assert "# skipped campaign 40: Altcraft reported campaign 40 in an unknown state 'archived'" in text
 
 

@@ -17,6 +17,7 @@ activation sent after it, within that bound.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ class AltcraftClient:
             if not data:
                 raise NotFound(f"campaign {campaign_id} was not found in Altcraft", code=ERROR_NOT_FOUND)
             data = data[0]
-        return parse_campaign(data, campaign_id)
+        return self._without_secrets(parse_campaign(data, campaign_id))
 
     def get_status(self, campaign_id: int) -> str:
         data = self._call("get_status", {"id": campaign_id}, campaign_id)
@@ -156,7 +157,7 @@ class AltcraftClient:
             return []
         if not isinstance(data, list):
             raise MalformedResponse(f"scampaigns/list returned {type(data).__name__} data, expected a list")
-        page = [parsed for parsed in map(parse_listed, data) if parsed is not None]
+        page = [self._without_secrets(parsed) for parsed in map(parse_listed, data) if parsed is not None]
         if data and not page:  # not the end of the listing, and nothing to page on from
             raise MalformedResponse(f"scampaigns/list from_id={from_id} returned {len(data)} items, none with an id")
         return page
@@ -397,6 +398,16 @@ class AltcraftClient:
             what = f"campaign {campaign_id}" if campaign_id is not None else "the campaign"
             return NotFound(f"{what} was not found in Altcraft ({detail})", code=code, http_status=status)
         return AltcraftError(f"Altcraft refused {about} ({detail})", code=code, http_status=status)
+
+    def _without_secrets(self, item: Any) -> Any:
+        """A campaign's name and editor are text people type: the token (or the URL's password)
+        typed into one never reaches a line, a state or a comment."""
+        if not isinstance(item, LiveCampaign):
+            return item
+        name, editor = self.redact(item.name), self.redact(item.changed_by) if item.changed_by else item.changed_by
+        if (name, editor) == (item.name, item.changed_by):
+            return item
+        return dataclasses.replace(item, name=name, changed_by=editor)
 
     def redact(self, text: str) -> str:
         """`text` without the token or the URL's password, wherever it came from.

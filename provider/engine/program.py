@@ -9,6 +9,7 @@ removal record for each campaign that left the file (`provider.planning.removals
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections import Counter
@@ -89,6 +90,7 @@ def run() -> None:
         # Free text a person typed: the token (or a URL's password) pasted into it is never stored,
         # printed or sent on (the ledger, the preview's JSON, history).
         glass = client.redact(glass) if glass is not None else None
+        freezes = [dataclasses.replace(freeze, name=client.redact(freeze.name)) for freeze in freezes]
         checkpoint = last_checkpoint()
         view = LiveView(client)
         timed = [spec for spec in specs if spec.schedule]

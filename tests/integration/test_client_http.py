@@ -213,3 +213,11 @@ def test_the_client_names_no_setting_of_its_own() -> None:
         client.get_status(18)
     assert "is the Altcraft URL setting Altcraft's address?" in str(caught.value)
     assert "altcraft:" not in str(caught.value) and "ALTCRAFT_" not in str(caught.value)
+
+
+def test_a_token_typed_into_a_name_or_an_editor_never_leaves_the_client(altcraft: LocalAltcraft) -> None:
+    """Issue 31: names and editors are text people type, treated as hostile like any other."""
+    altcraft.admin.rename(18, f"paste {TOKEN} here", user=f"ops {TOKEN}")
+    client = AltcraftClient(altcraft.url, TOKEN)
+    for campaign in (client.get(18), next(c for c in client.list_all() if c.id == 18)):
+        assert campaign.name == "paste *** here" and campaign.changed_by == "ops ***"

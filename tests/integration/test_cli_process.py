@@ -124,3 +124,26 @@ def test_export_refuses_a_list_of_no_state_before_anything_else(tmp_path: Path, 
     )  # fmt: skip
     assert run.returncode == 1 and "names no state" in run.stderr and "Traceback" not in run.stderr, run.stderr
     assert target.read_text() == "campaigns:\n  - {id: 18, active: true}\n"
+
+
+def test_unreadable_inputs_exit_2_at_once_with_no_traceback(tmp_path: Path) -> None:
+    """Issue 31, cases 7 and 8: a FIFO or /dev/zero hung; deep or non-standard JSON was a traceback (exit 1)."""
+    fifo = tmp_path / "campaigns.yaml"
+    os.mkfifo(fifo)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    nan = tmp_path / "nan.json"
+    nan.write_text('{"steps": [], "diagnostics": [], "x": NaN}')
+    env = {"PATH": "/usr/bin:/bin", "PULUMI_HOME": str(tmp_path / "h")}
+    for args in (
+        ["summary", "/dev/zero"],
+        ["summary", str(deep)],
+        ["summary", str(nan)],
+        ["adopt-drift", str(deep), "--file", str(fifo)],
+        ["adopt-drift", "--file", str(fifo), str(REPO_ROOT / "tests" / "data" / "preview.json")],
+    ):
+        run = subprocess.run(
+            [str(CONSOLE_SCRIPT), *args], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60
+        )
+        assert run.returncode == 2, (args, run.returncode, run.stderr)
+        assert run.stderr.startswith("error: ") and "Traceback" not in run.stderr, (args, run.stderr)

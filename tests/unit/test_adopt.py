@@ -252,3 +252,25 @@ def test_an_edit_changes_only_the_edited_entries_and_they_mean_what_was_asked(en
     for campaign_id, value in wanted.items():
         assert specs[campaign_id].active == (value is True)
         assert specs[campaign_id].scheduled_in_altcraft == (value == "scheduled")
+
+
+@pytest.mark.parametrize(
+    ("text", "edited"),
+    [
+        ("---\ncampaigns:\n  - {id: 18, active: true}\n...\n", "---\ncampaigns:\n  - {id: 18, active: false}\n...\n"),
+        (
+            "campaigns: [\n  {id: 18, active: true},\n  {id: 19, active: false}\n]\n",
+            "campaigns: [\n  {id: 18, active: false},\n  {id: 19, active: false}\n]\n",
+        ),
+        (
+            "%YAML 1.2\n---\ncampaigns:\n  - {id: 18, active: true}\n",
+            "%YAML 1.2\n---\ncampaigns:\n  - {id: 18, active: false}\n",
+        ),
+        ('campaigns:\n  - {"id": 18, "active": true}\n', 'campaigns:\n  - {"id": 18, "active": false}\n'),
+        ("campaigns:\r\n  - id: 18\r\n    active: true\r\n", "campaigns:\r\n  - id: 18\r\n    active: false\r\n"),
+    ],
+    ids=["document markers", "a multi-line flow list", "a directive", "quoted keys", "CRLF"],
+)
+def test_what_was_refused_with_a_wrong_reason_is_now_edited_in_place(text: str, edited: str) -> None:
+    """Issue 31, case 5: each of these was refused as "indentation a round trip does not keep"."""
+    assert set_active(text, "c.yaml", {18: False}) == edited

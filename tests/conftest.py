@@ -22,3 +22,12 @@ def altcraft(tmp_path: Path) -> Iterator[LocalAltcraft]:
     local = start_altcraft(tmp_path / "altcraft.json")
     yield local
     local.server.stop()
+
+
+@pytest.fixture(autouse=True)
+def a_new_provider_process() -> None:
+    """Each test's providers start as a new provider process would: no runtime shared from an
+    earlier test (provider.engine.runtime keeps one per configuration for the process)."""
+    from provider.engine import runtime
+
+    runtime.forget_all()

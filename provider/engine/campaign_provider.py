@@ -2,19 +2,20 @@
 
 The provider pickles to an empty state (no URL, token, session or lock) and is pickled by
 reference, as `provider.resource.CampaignProvider` (see that module: the address is part of every
-stack's state). It finds Altcraft in `configure()`, which the provider process calls once with the
-stack config before the first operation. Knows nothing of HTTP: it talks to `AltcraftClient`.
+stack's state). In `configure()`, which the provider process calls once with the stack config before
+the first operation, it joins the process's runtime (`provider.engine.runtime`: the client, the
+live view and the change budget, shared with the removal provider).
 
 It decides no call. It carries out the plan this run's review gave the resource
-(`provider.planning.plan`), exactly, and only while Altcraft still shows the state the review saw
-(compare-and-set against the provider's one listing, made after the review); anything else is
-refused and reported, not sent. It reads and writes its record with `provider.planning.record`.
+(`provider.planning.plan`), exactly, and only while the runtime's reading of Altcraft still shows
+the state the review saw (`Runtime.send_plan`); anything else is refused and reported, not sent.
+It reads and writes its record with `provider.planning.record`.
 """
 
 from __future__ import annotations
 
-import os
-import threading
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -33,26 +34,22 @@ from pulumi.dynamic import (
 from provider.altcraft import clock
 from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
-from provider.altcraft.model import LiveCampaign, WriteRequest, write_request
+from provider.altcraft.model import LiveCampaign
 from provider.campaigns.options import DEFAULT_ON_REMOVE
-from provider.campaigns.schedule import Schedule
-from provider.engine import removal_record, saved_settings, workarounds
-from provider.engine.removal_record import Released
+from provider.engine import runtime, saved_settings, workarounds
+from provider.engine.removal_record import RemovalProvider
 from provider.errors import (
-    AltcraftError,
     BadToken,
     CampaignError,
     ListingFailed,
     NoRights,
     NotFound,
     Refused,
-    SettingsError,
     TransportError,
     UserFacingError,
 )
-from provider.planning.lines import Edit
-from provider.planning.plan import PLAN_KEY, CampaignPlan, PlanMismatch, plan_of
-from provider.planning.reconcile import Desired, Steps, check_name, check_reachable, describe, plan_removal
+from provider.planning.plan import PLAN_KEY, CampaignPlan, plan_of
+from provider.planning.reconcile import Desired, check_name, check_reachable, describe, plan_removal
 from provider.planning.record import (
     APPLIED_KEY,
     BREAK_GLASS_KEY,
@@ -75,12 +72,21 @@ from provider.planning.record import (
     with_default,
     with_ledger,
 )
-from provider.planning.removals import REMOVAL_TYPE_NAME, Removal, is_removal, removal_name
-from provider.planning.write_budget import WriteBudget
-from provider.settings import MAX_CHANGES, Settings, max_changes
+from provider.planning.removals import is_removal
 
-# Every campaign of a refresh meets an unusable URL or token: the first says why, the rest point to it.
-UNUSABLE_SETTINGS_AGAIN = "not read: the Altcraft settings are unusable (see the error that says why)"
+
+def _removals_written_before_0_17(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Removal records deployed by 0.16 were pickled with this provider, so a refresh or destroy of
+    such a stack brings them here: they go to the removal provider, on this provider's runtime.
+    The next `pulumi up` registers them with their own provider."""
+
+    @functools.wraps(method)
+    def routed(self: CampaignProvider, *args: Any) -> Any:
+        if isinstance(args[-1], dict) and is_removal(args[-1]):
+            return getattr(RemovalProvider().joined(self.runtime), method.__name__)(*args)
+        return method(self, *args)
+
+    return routed
 
 
 class CampaignProvider(ResourceProvider):
@@ -89,62 +95,42 @@ class CampaignProvider(ResourceProvider):
 
     def __init__(self) -> None:
         super().__init__()
-        self._init_runtime()
+        self._setup()
 
-    def _init_runtime(self) -> None:
+    def _setup(self) -> None:
         workarounds.install_in_provider()
-        self._lock = threading.Lock()
-        self._settings: Settings | None = None
-        self._settings_error: SettingsError | None = None
-        self._client: AltcraftClient | None = None
-        self._view: LiveView | None = None
-        # Counts every call this process sends: the change limit holds where the program never ran.
-        self._budget = WriteBudget(MAX_CHANGES.default, f"{MAX_CHANGES.key} (default)")
+        self._runtime: runtime.Runtime | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._init_runtime()
+        self._setup()
 
     def configure(self, req: ConfigureRequest) -> None:
-        try:
-            self._settings = Settings.from_sources(req.config.get, os.environ)
-            self._budget = WriteBudget(*max_changes(req.config.get, os.environ))
-        except SettingsError as error:  # said once, by the first call that needs Altcraft
-            self._settings_error = error
+        # The process's runtime for this config, shared with the removal provider (engine.runtime).
+        self._runtime = runtime.shared(req.config.get)
+
+    @property
+    def runtime(self) -> runtime.Runtime:
+        if self._runtime is None:  # never configured: the environment alone
+            self._runtime = runtime.Runtime()
+        return self._runtime
 
     def client(self) -> AltcraftClient:
-        # Up to four engine threads call in at once; build the client once.
-        with self._lock:
-            if self._settings_error is not None:
-                # A fresh exception per call: threads must not share (and re-traceback) one instance.
-                again = SettingsError(UNUSABLE_SETTINGS_AGAIN)
-                again.repeated = True
-                error, self._settings_error = self._settings_error, again
-                raise error
-            if self._client is None:
-                settings = self._settings or Settings.from_sources(lambda _key: None, os.environ)
-                self._client = settings.client()
-                self._view = LiveView(self._client)
-            return self._client
+        return self.runtime.client()
 
     def view(self) -> LiveView:
-        """Reads go through the process-wide live view (one list walk, not a get per campaign)."""
-        self.client()
-        assert self._view is not None
-        return self._view
+        return self.runtime.view()
 
     # -- planning: no network ------------------------------------------------------------
 
+    @_removals_written_before_0_17
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        if is_removal(news):
-            return removal_record.check(news)
         return CheckResult(news, [CheckFailure(key, message) for key, message in input_problems(news)])
 
+    @_removals_written_before_0_17
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if is_removal(news):
-            return removal_record.diff(olds, news)
         # The provider decides no call: a change is a plan of this run's review still to be carried
         # out, or a record that must say what the file asks now (no call). Not the live state: that
         # was the review's to judge, and an unrelated change in Altcraft after it must not turn a
@@ -165,9 +151,8 @@ class CampaignProvider(ResourceProvider):
 
     # -- operations ----------------------------------------------------------------------
 
+    @_removals_written_before_0_17
     def create(self, props: dict[str, Any]) -> CreateResult:
-        if is_removal(props):
-            return removal_record.create(self._release, props)
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
         desired = desired_of(props)
         live = self._live(desired.campaign_id, adopting=True)
@@ -175,9 +160,8 @@ class CampaignProvider(ResourceProvider):
         outs = with_ledger(self._recorded(desired, after, plan_of(props), {}), [entry] if entry else [])
         return CreateResult(id_=str(desired.campaign_id), outs=outs)
 
+    @_removals_written_before_0_17
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        if is_removal(props):
-            return removal_record.read(id_, props)
         try:
             live = self.view().get(int(id_))
         except UserFacingError as error:
@@ -212,9 +196,8 @@ class CampaignProvider(ResourceProvider):
             return type(error)(f"{error}{saved_settings.HINT}")
         return error
 
+    @_removals_written_before_0_17
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        if is_removal(news):
-            return removal_record.update(self._release, olds, news)
         desired = desired_of(news)
         plan = plan_of(news)
         if plan is not None and plan.id == olds.get(APPLIED_KEY):
@@ -224,14 +207,13 @@ class CampaignProvider(ResourceProvider):
         outs = self._recorded(desired, after, plan, olds)
         return UpdateResult(outs=with_ledger(outs, [*([entry] if entry else []), *ledger_of(olds)]))
 
+    @_removals_written_before_0_17
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         # Sends nothing, ever: a release is a call, and calls are only what a review listed. The
         # removal record released the campaign earlier in this run (docs/guard-rails.md); a deletion
         # without one (`pulumi destroy`, an `up --target` of this resource alone, a record whose
         # release failed) refuses to forget a campaign its entry says to stop, so that no campaign
         # is left running unmanaged: the resource stays, and the next run releases it.
-        if is_removal(props):
-            return  # the record leaves the stack; what it recorded was sent long ago
         on_remove = props.get("on_remove") or DEFAULT_ON_REMOVE
         if on_remove == "retain":
             return
@@ -243,21 +225,6 @@ class CampaignProvider(ResourceProvider):
             raise CampaignError(_unreleased(live))
 
     # -- helpers -------------------------------------------------------------------------
-
-    def _release(self, campaign_id: int, on_remove: str, plan: CampaignPlan | None) -> Released | None:
-        """Carries out a removal record's plan (the review's release). None when Altcraft is not
-        asked: `retain` leaves the campaign exactly as it is, and a campaign deleted in Altcraft has
-        nothing to release."""
-        if on_remove == "retain":
-            return None
-        try:
-            live = self.view().get(campaign_id)
-        except NotFound:
-            return None
-        if plan is None:
-            return Released(live, live, [])
-        live = self._still_as_reviewed(live, plan)
-        return Released(live, self._apply(self._steps(live, plan, Schedule()), live), list(plan.calls))
 
     def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
         try:
@@ -273,28 +240,11 @@ class CampaignProvider(ResourceProvider):
         call); `break_glass`: the reason this run gave to pass a freeze, kept with the calls it let through."""
         if plan is None:
             return live, None
-        live = self._still_as_reviewed(live, plan)
-        check_name(desired, live)
+        check_name(desired, live)  # compare-and-set on the name too: an id typo is never written
         check_reachable(plan.target, live)
-        steps = self._steps(live, plan, desired.schedule)
         sent_at = clock.machine_now()
-        after = self._apply(steps, live)
+        after = self.runtime.send_plan(plan, live, desired.schedule)
         return after, ledger_entry(sent_at, list(plan.calls), plan.cause, live.state, after.state, live, break_glass)
-
-    @staticmethod
-    def _still_as_reviewed(live: LiveCampaign, plan: CampaignPlan) -> LiveCampaign:
-        """Compare-and-set: the calls go only while this process's reading of Altcraft shows the
-        state the review saw (docs/guard-rails.md says which reading that is on each command)."""
-        if live.state != plan.start:
-            raise CampaignError(_changed_since_review(live, plan))
-        return live
-
-    @staticmethod
-    def _steps(live: LiveCampaign, plan: CampaignPlan, schedule: Schedule) -> Steps:
-        try:
-            return plan.steps(schedule)
-        except PlanMismatch as error:
-            raise CampaignError(f"{describe(live)}: {error}. Nothing was sent; preview again.") from None
 
     def _recorded(
         self, desired: Desired, live: LiveCampaign, plan: CampaignPlan | None, olds: dict[str, Any]
@@ -303,39 +253,10 @@ class CampaignProvider(ResourceProvider):
         applied = plan.id if plan is not None else olds.get(APPLIED_KEY)
         return {**outputs_of(desired, live), **({APPLIED_KEY: applied} if isinstance(applied, str) else {})}
 
-    def _apply(self, steps: Steps, live: LiveCampaign) -> LiveCampaign:
-        client = self.client()
-        # Every request is built before the first is sent: a sequence never stops halfway on its own data.
-        requests = [write_request(call.method, live.id, call.schedule, call.settled) for call in steps.calls]
-        self._budget.reserve(len(requests), describe(live), ", then ".join(request.method for request in requests))
-        for done, request in enumerate(requests):
-            try:
-                client.send(request)
-            except AltcraftError as error:
-                if len(requests) == 1:
-                    raise  # its own message says it all: nothing else was sent or left unsent
-                raise CampaignError(_halfway(live, requests, done, error, client.status_for_report(live.id))) from None
-        state = client.get_status(live.id)
-        now = LiveCampaign(id=live.id, name=live.name, state=state)
-        self.view().record(now)
-        if state not in steps.accepted:
-            sent = ", then ".join(call.method for call in steps.calls)
-            raise CampaignError(f"{describe(live)}: Altcraft accepted {sent} but the campaign is now {state!r}")
-        return now
-
 
 def _kept(props: dict[str, Any]) -> dict[str, Any]:
     """What a refresh carries over from the last deploy's outputs besides the file's ask."""
     return {APPLIED_KEY: props[APPLIED_KEY]} if isinstance(props.get(APPLIED_KEY), str) else {}
-
-
-def _changed_since_review(live: LiveCampaign, plan: CampaignPlan) -> str:
-    edit = Edit.of(live).text()
-    return (
-        f"{describe(live)} was {plan.start} when this run's review planned {', '.join(plan.calls)}, and is "
-        f"{live.state} now ({edit}): not sent. A campaign that changed in Altcraft since the review is not "
-        "written; the next preview reviews it as it is now."
-    )
 
 
 def _unreleased(live: LiveCampaign) -> str:
@@ -345,17 +266,6 @@ def _unreleased(live: LiveCampaign) -> str:
         "To release it, remove its entry from the campaigns file and deploy: the removal record sends the "
         "reviewed deactivate. To let it run on unmanaged, set on_remove: retain and deploy first. "
         "`pulumi destroy` sends no call either (docs/guard-rails.md)."
-    )
-
-
-def _halfway(live: LiveCampaign, requests: list[WriteRequest], done: int, error: Exception, state: str | None) -> str:
-    """What a sequence that failed at call `done` sent, did not send, and left the campaign in."""
-    sent = ", then ".join(request.method for request in requests[:done]) or "nothing before it"
-    not_sent = ", then ".join(request.method for request in requests[done + 1 :]) or "nothing after it"
-    now = f"it is {state} now" if state else "its state could not be read"
-    return (
-        f"{describe(live)}: {requests[done].method} failed ({error}). Sent and answered: {sent}; not sent: "
-        f"{not_sent}; {now}. The next preview shows the campaign as Altcraft has it; `pulumi up` finishes the change."
     )
 
 
@@ -399,12 +309,3 @@ class CampaignResource(Resource, module=MODULE, name=TYPE_NAME):
         if desired.protect:  # Pulumi's own protect: removing the entry or `pulumi destroy` fails
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True))
         super().__init__(CampaignProvider(), resource_name(desired.campaign_id), props, opts)
-
-
-class RemovalResource(Resource, module=MODULE, name=REMOVAL_TYPE_NAME):
-    """A campaign that left the file: its release and its ledger (`provider.planning.removals`)."""
-
-    def __init__(self, removal: Removal, opts: pulumi.ResourceOptions | None = None) -> None:
-        workarounds.before_registering()
-        # The same provider as the campaigns': one live view and one change limit per run.
-        super().__init__(CampaignProvider(), removal_name(removal.campaign_id), removal.inputs(), opts)

@@ -24,8 +24,9 @@ from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import CampaignSpec, load_campaigns, missing_name_guards
 from provider.engine import reviewed_plan, workarounds
-from provider.engine.campaign_provider import CampaignResource, RemovalResource
+from provider.engine.campaign_provider import CampaignResource
 from provider.engine.checkpoint import last_checkpoint, stack_resources, this_stack
+from provider.engine.removal_record import RemovalResource
 from provider.engine.reviewed_plan import REVIEWED_PLAN_ENV
 from provider.engine.saved_settings import changed_since, saved_provider_config, stale_note
 from provider.errors import ClockError, NotFound, SpecError, UserFacingError

@@ -11,6 +11,7 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
+from provider.engine import runtime
 from provider.engine.campaign_provider import CampaignProvider
 from provider.errors import BadToken, CampaignError, UserFacingError
 from provider.planning.record import LedgerEntry
@@ -26,7 +27,7 @@ def test_pickled_provider_is_small_and_holds_no_secret(altcraft: LocalAltcraft) 
     assert TOKEN not in base64.b64decode(serialized).decode("latin-1")
     assert altcraft.url not in base64.b64decode(serialized).decode("latin-1")
     restored = dill.loads(base64.b64decode(serialized))
-    assert isinstance(restored, CampaignProvider) and restored._client is None
+    assert isinstance(restored, CampaignProvider) and restored._runtime is None
 
 
 def test_create_adopts_and_converges_with_exactly_the_needed_call(altcraft: LocalAltcraft) -> None:
@@ -146,6 +147,7 @@ def test_read_of_a_campaign_altcraft_does_not_find_keeps_its_record(altcraft: Lo
 
 
 def configured_with(url: str, **config: str) -> CampaignProvider:
+    runtime.forget_all()  # a new provider process
     provider = CampaignProvider()
     values = {"altcraft:url": url, "altcraft:token": TOKEN, **config}
     provider.configure(ConfigureRequest(Config(values, project_name="altcraft-campaigns")))
@@ -323,3 +325,28 @@ def test_a_removal_with_retain_asks_altcraft_nothing_and_a_deleted_campaign_is_r
     second = provider.update("19", kept, {"removed_campaign": 19.0, "on_remove": "retain", "generation": 2.0}).outs
     assert len(second["changes"]) == 2 and second["changes"][1] == kept["changes"][0]
     assert provider.check({}, {"removed_campaign": 19.0, "on_remove": "explode"}).failures
+
+
+def test_the_campaign_and_removal_providers_of_a_process_share_one_runtime(altcraft: LocalAltcraft) -> None:
+    """One provider per resource type, one listing and one change limit per process (engine.runtime)."""
+    from provider.engine.removal_record import RemovalProvider
+
+    campaigns = configured_with(altcraft.url, **{"altcraft:maxChanges": "1"})  # a new process
+    removals = RemovalProvider()
+    config = {"altcraft:url": altcraft.url, "altcraft:token": TOKEN, "altcraft:maxChanges": "1"}
+    removals.configure(ConfigureRequest(Config(config, project_name="altcraft-campaigns")))
+    assert removals.runtime is campaigns.runtime
+    altcraft.admin.reset_calls()
+    removals.create(release(19))
+    campaigns.read("18", {**props(18, False), "state": "inactive"})
+    assert altcraft.admin.calls().get("list") == 2  # one listing (its pages) for both providers
+    with pytest.raises(UserFacingError, match="this run has sent 1 of the 1 calls allowed"):
+        campaigns.update(
+            "21",
+            {**props(21, True), "state": "active"},
+            {**props(21, False), **planned("active", "deactivate", to="inactive")},
+        )
+    assert altcraft.admin.write_calls() == 1
+    # Pickled by its own address, as the campaign provider is by its.
+    assert b"provider.resource" in base64.b64decode(serialize_provider(removals))
+    assert b"RemovalProvider" in base64.b64decode(serialize_provider(removals))

@@ -17,7 +17,7 @@ from provider.altcraft.model import LiveCampaign
 from provider.altcraft.retry import RetryPolicy
 from provider.campaigns.schedule import Schedule
 from provider.errors import CampaignError
-from provider.planning.reconcile import Call, Steps
+from provider.planning.plan import CampaignPlan
 from tests.support.provider import configured
 from tests.support.stand_in import TOKEN, LocalAltcraft
 
@@ -28,21 +28,22 @@ AHEAD = datetime(2026, 12, 15, 10, 0, tzinfo=MSK)
 # -- sequences ------------------------------------------------------------------------------------
 
 
+PLAN = CampaignPlan("0123456789abcdef", "active", ("deactivate", "activate"), "waiting", "change")
+
+
 def test_every_call_of_a_sequence_is_built_before_the_first_is_sent(altcraft: LocalAltcraft) -> None:
     # A date no file can hold any more (the loader refuses it): the second request cannot be built.
     unsendable = Schedule(active_from=datetime(9999, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-1))))
-    steps = Steps((Call("deactivate", settled=("inactive",)), Call("activate", unsendable)), "waiting")
     altcraft.admin.reset_calls()
     with pytest.raises(OverflowError):
-        configured(altcraft.url)._apply(steps, LiveCampaign(19, "Cyber Monday", "active"))
+        configured(altcraft.url).runtime.send_plan(PLAN, LiveCampaign(19, "Cyber Monday", "active"), unsendable)
     assert altcraft.admin.write_calls() == 0 and altcraft.admin.states()[19] == "active"
 
 
 def test_a_sequence_that_fails_halfway_says_what_was_sent_and_what_was_not(altcraft: LocalAltcraft) -> None:
     altcraft.admin.add_fault("error_in_200", "activate", campaign_id=19, code=400, times=-1)
-    steps = Steps((Call("deactivate", settled=("inactive",)), Call("activate", Schedule(AHEAD))), "waiting")
     with pytest.raises(CampaignError) as caught:
-        configured(altcraft.url)._apply(steps, LiveCampaign(19, "Cyber Monday", "active"))
+        configured(altcraft.url).runtime.send_plan(PLAN, LiveCampaign(19, "Cyber Monday", "active"), Schedule(AHEAD))
     assert str(caught.value).startswith(
         "campaign 19 (Cyber Monday): activate failed (Altcraft refused scampaigns/activate for campaign 19 "
         "(error 400: Injected error)). Sent and answered: deactivate; not sent: nothing after it; it is inactive now."

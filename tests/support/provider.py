@@ -5,11 +5,14 @@ from __future__ import annotations
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
+from provider.engine import runtime
 from provider.engine.campaign_provider import CampaignProvider
 from tests.support.stand_in import TOKEN
 
 
 def configured(url: str, token: str = TOKEN) -> CampaignProvider:
+    """The provider of a new provider process (a new runtime: a fresh listing, an unused budget)."""
+    runtime.forget_all()
     provider = CampaignProvider()
     config = Config({"altcraft:url": url, "altcraft:token": token}, project_name="altcraft-campaigns")
     provider.configure(ConfigureRequest(config))

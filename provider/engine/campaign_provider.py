@@ -22,12 +22,10 @@ import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -36,8 +34,9 @@ from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign
 from provider.campaigns.options import DEFAULT_ON_REMOVE
-from provider.engine import runtime, saved_settings, workarounds
+from provider.engine import saved_settings, workarounds
 from provider.engine.removal_record import RemovalProvider
+from provider.engine.shared_provider import SharedRuntimeProvider
 from provider.errors import (
     BadToken,
     CampaignError,
@@ -89,34 +88,7 @@ def _removals_written_before_0_17(method: Callable[..., Any]) -> Callable[..., A
     return routed
 
 
-class CampaignProvider(ResourceProvider):
-    # Nothing secret is pickled, so the serialized provider need not be encrypted in state.
-    serialize_as_secret_always = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._setup()
-
-    def _setup(self) -> None:
-        workarounds.install_in_provider()
-        self._runtime: runtime.Runtime | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self._setup()
-
-    def configure(self, req: ConfigureRequest) -> None:
-        # The process's runtime for this config, shared with the removal provider (engine.runtime).
-        self._runtime = runtime.shared(req.config.get)
-
-    @property
-    def runtime(self) -> runtime.Runtime:
-        if self._runtime is None:  # never configured: the environment alone
-            self._runtime = runtime.Runtime()
-        return self._runtime
-
+class CampaignProvider(SharedRuntimeProvider):
     def client(self) -> AltcraftClient:
         return self.runtime.client()
 

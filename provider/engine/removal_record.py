@@ -16,19 +16,18 @@ import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
 from provider.altcraft import clock
 from provider.altcraft.model import LiveCampaign
 from provider.campaigns.schedule import Schedule
-from provider.engine import runtime, workarounds
+from provider.engine import workarounds
+from provider.engine.shared_provider import SharedRuntimeProvider
 from provider.planning.record import MODULE, ledger_entry, ledger_of, number
 from provider.planning.removals import REMOVAL_TYPE_NAME, REMOVED_KEY, Removal, removal_name, removal_outputs
 
@@ -42,38 +41,7 @@ class Released:
     sent: list[str]
 
 
-class RemovalProvider(ResourceProvider):
-    # Nothing secret is pickled, so the serialized provider need not be encrypted in state.
-    serialize_as_secret_always = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._setup()
-
-    def _setup(self) -> None:
-        workarounds.install_in_provider()
-        self._runtime: runtime.Runtime | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self._setup()
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self._runtime = runtime.shared(req.config.get)
-
-    def joined(self, shared: runtime.Runtime) -> RemovalProvider:
-        """This provider on an existing runtime (the campaign provider serves records of 0.16)."""
-        self._runtime = shared
-        return self
-
-    @property
-    def runtime(self) -> runtime.Runtime:
-        if self._runtime is None:  # never configured: the environment alone
-            self._runtime = runtime.Runtime()
-        return self._runtime
-
+class RemovalProvider(SharedRuntimeProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = (
             []

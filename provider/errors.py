@@ -19,7 +19,8 @@ Any other exception is a bug and keeps its traceback.
         ├── NoRights            error 403: the token lacks the right or the group access
         ├── NotFound            the campaign does not exist (or this token cannot see it)
         ├── MalformedResponse   an answer that cannot be read safely
-        ├── TransportError      no usable answer: connection, timeout, HTTP error without envelope
+        ├── TransportError      no usable answer: connection, timeout, HTTP error without envelope,
+        │                       an address that is not the campaigns API
         ├── Refused             an answer not to follow or trust: a redirect, an unverified certificate
         └── ListingFailed       `scampaigns/list` could not be read through (every read fails with it)
 
@@ -130,7 +131,8 @@ class MalformedResponse(AltcraftError):
 
 
 class TransportError(AltcraftError):
-    """No usable answer: connection failure, timeout, or an HTTP error without an envelope."""
+    """No usable answer: connection failure, timeout, an HTTP error without an envelope, or an
+    address that does not lead to the campaigns API ("Unknown method")."""
 
 
 class Refused(AltcraftError):

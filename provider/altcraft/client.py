@@ -366,7 +366,7 @@ class AltcraftClient:
         if not isinstance(code, int) or isinstance(code, bool):
             raise MalformedResponse(f"Altcraft answered {about} with a non-numeric error field: {code!r}")
         if code != 0:
-            error = self._error(code, str(body.get("error_text") or ""), about, campaign_id, status)
+            error = self._error(code, str(body.get("error_text") or ""), about, campaign_id, status, answer.url)
             # Altcraft's own envelope: it handled the call, so nothing of it is still in flight.
             raise _failure(error, code if code in TRANSIENT_STATUS else status, retry_after, answered=True)
         if status >= 400:
@@ -379,8 +379,16 @@ class AltcraftClient:
         hint = f"; is {self._names.url} Altcraft's address?" if status in (400, 404, 405) else ""
         return TransportError(f"HTTP {status} from Altcraft on {about} (called {url}{hint})", http_status=status)
 
-    def _error(self, code: int, text: str, about: str, campaign_id: int | None, status: int) -> AltcraftError:
+    def _error(self, code: int, text: str, about: str, campaign_id: int | None, status: int, url: str) -> AltcraftError:
         detail = f"error {code}" + (f": {text}" if text else "")
+        if code == ERROR_NOT_FOUND and "unknown method" in text.lower():
+            # Not a campaign that is missing: the address does not lead to the campaigns API.
+            return TransportError(
+                f"Altcraft does not know {about} at {url} ({detail}): is {self._names.url} Altcraft's API "
+                "address (https://HOST/api/v1.1, or the host alone)?",
+                code=code,
+                http_status=status,
+            )
         if code == ERROR_BAD_TOKEN:
             return BadToken(
                 f"Altcraft rejected the API token ({detail}); check {self._names.token}",

@@ -221,3 +221,16 @@ def test_a_token_typed_into_a_name_or_an_editor_never_leaves_the_client(altcraft
     client = AltcraftClient(altcraft.url, TOKEN)
     for campaign in (client.get(18), next(c for c in client.list_all() if c.id == 18)):
         assert campaign.name == "paste *** here" and campaign.changed_by == "ops ***"
+
+
+def test_a_wrong_api_path_names_the_url_called_and_the_setting(altcraft: LocalAltcraft) -> None:
+    """Issue 32, case 10: `error 404: Unknown method` read as "the campaign was not found"."""
+    from provider.errors import TransportError
+
+    client = AltcraftClient(f"{altcraft.url}/altcraft", TOKEN)
+    with pytest.raises(TransportError) as caught:
+        client.get(18)
+    message = str(caught.value)
+    assert f"does not know scampaigns/get for campaign 18 at {altcraft.url}/altcraft/api/v1.1/scampaigns/get" in message
+    assert "(error 404: Unknown method): is the Altcraft URL setting Altcraft's API address" in message
+    assert "not found" not in message

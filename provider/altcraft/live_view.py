@@ -15,7 +15,7 @@ import threading
 
 from provider.altcraft.client import AltcraftClient
 from provider.altcraft.model import LiveCampaign, Unreadable, index_listing
-from provider.errors import AltcraftError, BadToken, ListingFailed, NoRights, Refused
+from provider.errors import AltcraftError, BadToken, ListingFailed, NoRights, NotFound, Refused
 
 
 class LiveView:
@@ -39,6 +39,13 @@ class LiveView:
         campaign = self._client.get(campaign_id)
         self.record(campaign)
         return campaign
+
+    def find(self, campaign_id: int) -> LiveCampaign | None:
+        """`get`, with None where Altcraft does not have the campaign."""
+        try:
+            return self.get(campaign_id)
+        except NotFound:
+            return None
 
     def record(self, campaign: LiveCampaign) -> None:
         """Our own write (or a fresh get) supersedes what the listing said."""

@@ -126,10 +126,10 @@ class CampaignProvider(SharedRuntimeProvider):
     @_removals_written_before_0_17
     def create(self, props: dict[str, Any]) -> CreateResult:
         # Adopt: the campaign must already exist; Altcraft campaigns are never created here.
-        desired = desired_of(props)
+        desired, plan = desired_of(props), plan_of(props)
         live = self._live(desired.campaign_id, adopting=True)
-        after, entry = self._carry_out(desired, plan_of(props), live, props.get(BREAK_GLASS_KEY))
-        outs = with_ledger(self._recorded(desired, after, plan_of(props), {}), [entry] if entry else [])
+        after, entry = self._carry_out(desired, plan, live, props.get(BREAK_GLASS_KEY))
+        outs = with_ledger(outputs_of(desired, after, plan.id if plan else None), [entry] if entry else [])
         return CreateResult(id_=str(desired.campaign_id), outs=outs)
 
     @_removals_written_before_0_17
@@ -151,7 +151,7 @@ class CampaignProvider(SharedRuntimeProvider):
             outs = {**props, "state": live.state}
         else:
             desired = desired_of({**props, "campaign_id": live.id, "active": active})
-            outs = {**outputs_of(desired, live), **_kept(props)}
+            outs = outputs_of(desired, live, props.get(APPLIED_KEY))
         ledger = ledger_of(props)
         recorded = props.get("state")
         if isinstance(recorded, str) and recorded != live.state:  # changed in Altcraft since the last record
@@ -176,7 +176,7 @@ class CampaignProvider(SharedRuntimeProvider):
             plan = None  # carried out already (the diff saw another change)
         live = self._live(desired.campaign_id, adopting=False)
         after, entry = self._carry_out(desired, plan, live, news.get(BREAK_GLASS_KEY))
-        outs = self._recorded(desired, after, plan, olds)
+        outs = outputs_of(desired, after, plan.id if plan else olds.get(APPLIED_KEY))
         return UpdateResult(outs=with_ledger(outs, [*([entry] if entry else []), *ledger_of(olds)]))
 
     @_removals_written_before_0_17
@@ -189,21 +189,18 @@ class CampaignProvider(SharedRuntimeProvider):
         on_remove = props.get("on_remove") or DEFAULT_ON_REMOVE
         if on_remove == "retain":
             return
-        try:
-            live = self.view().get(int(id_))
-        except NotFound:
-            return
-        if plan_removal(on_remove, live, scheduled=bool(stored_schedule(props))) is not None:
+        live = self.view().find(int(id_))
+        if live is not None and plan_removal(on_remove, live, scheduled=bool(stored_schedule(props))) is not None:
             raise CampaignError(_unreleased(live))
 
     # -- helpers -------------------------------------------------------------------------
 
     def _live(self, campaign_id: int, adopting: bool) -> LiveCampaign:
-        try:
-            return self.view().get(campaign_id)
-        except NotFound:
+        live = self.view().find(campaign_id)
+        if live is None:
             hint = "check the id in the campaigns file" if adopting else "it was removed from Altcraft"
-            raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})") from None
+            raise CampaignError(f"campaign {campaign_id} does not exist in Altcraft ({hint})")
+        return live
 
     def _carry_out(
         self, desired: Desired, plan: CampaignPlan | None, live: LiveCampaign, break_glass: str | None
@@ -217,18 +214,6 @@ class CampaignProvider(SharedRuntimeProvider):
         sent_at = clock.machine_now()
         after = self.runtime.send_plan(plan, live, desired.schedule)
         return after, ledger_entry(sent_at, list(plan.calls), plan.cause, live.state, after.state, live, break_glass)
-
-    def _recorded(
-        self, desired: Desired, live: LiveCampaign, plan: CampaignPlan | None, olds: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The outputs: what the file asks, the live campaign, and the last plan carried out."""
-        applied = plan.id if plan is not None else olds.get(APPLIED_KEY)
-        return {**outputs_of(desired, live), **({APPLIED_KEY: applied} if isinstance(applied, str) else {})}
-
-
-def _kept(props: dict[str, Any]) -> dict[str, Any]:
-    """What a refresh carries over from the last deploy's outputs besides the file's ask."""
-    return {APPLIED_KEY: props[APPLIED_KEY]} if isinstance(props.get(APPLIED_KEY), str) else {}
 
 
 def _unreleased(live: LiveCampaign) -> str:

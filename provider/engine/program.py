@@ -21,7 +21,6 @@ from pulumi.runtime.config import is_config_secret
 
 from provider.altcraft.clock import machine_now, relative, trusted_now
 from provider.altcraft.live_view import LiveView
-from provider.altcraft.model import LiveCampaign
 from provider.campaigns.loader import CampaignSpec, load_campaigns, missing_name_guards
 from provider.engine import reviewed_plan, workarounds
 from provider.engine.campaign_provider import CampaignResource
@@ -29,7 +28,7 @@ from provider.engine.checkpoint import last_checkpoint, stack_resources, this_st
 from provider.engine.removal_record import RemovalResource
 from provider.engine.reviewed_plan import REVIEWED_PLAN_ENV
 from provider.engine.saved_settings import changed_since, saved_provider_config, stale_note
-from provider.errors import ClockError, NotFound, SpecError, UserFacingError
+from provider.errors import ClockError, SpecError, UserFacingError
 from provider.planning.freezes import (
     break_glass_line,
     break_glass_reason,
@@ -131,7 +130,7 @@ def run() -> None:
         changes, left = review.changes, []
         plans = {change.campaign_id: CampaignPlan.of_change(change, _applied(deployed, change)) for change in changes}
     else:
-        followed = follow(reviewed, review.changes, lambda campaign_id: _found(view, campaign_id))
+        followed = follow(reviewed, review.changes, view.find)
         if followed.moved:
             refusal = moved_refusal(followed.moved, os.environ[REVIEWED_PLAN_ENV], REVIEWED_PLAN_ENV)
             fail(f"{refusal}\n(checked against {where})")
@@ -208,13 +207,6 @@ def run() -> None:
 def _applied(deployed: dict[int, Deployed], change: PlannedChange) -> str | None:
     record = deployed.get(change.campaign_id)
     return record.applied if record is not None else None
-
-
-def _found(view: LiveView, campaign_id: int) -> LiveCampaign | None:
-    try:
-        return view.get(campaign_id)
-    except NotFound:
-        return None
 
 
 def clock_failure(error: ClockError, path: str, timed: list[CampaignSpec], shown: int = 5) -> str:

@@ -73,7 +73,7 @@ class RemovalProvider(SharedRuntimeProvider):
         campaign exactly as it is, and a campaign deleted in Altcraft has nothing to release."""
         if removal.on_remove == "retain":
             return None
-        live = self.runtime.find(removal.campaign_id)
+        live = self.runtime.view().find(removal.campaign_id)
         if live is None:
             return None
         if removal.plan is None:

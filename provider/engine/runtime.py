@@ -22,7 +22,7 @@ from provider.altcraft.client import AltcraftClient
 from provider.altcraft.live_view import LiveView
 from provider.altcraft.model import LiveCampaign, WriteRequest, write_request
 from provider.campaigns.schedule import Schedule
-from provider.errors import AltcraftError, CampaignError, NotFound, SettingsError
+from provider.errors import AltcraftError, CampaignError, SettingsError
 from provider.planning.lines import Edit
 from provider.planning.plan import CampaignPlan, PlanMismatch
 from provider.planning.reconcile import describe
@@ -69,13 +69,6 @@ class Runtime:
         self.client()
         assert self._view is not None
         return self._view
-
-    def find(self, campaign_id: int) -> LiveCampaign | None:
-        """The campaign as this process read it; None when Altcraft does not have it."""
-        try:
-            return self.view().get(campaign_id)
-        except NotFound:
-            return None
 
     def send_plan(self, plan: CampaignPlan, live: LiveCampaign, schedule: Schedule) -> LiveCampaign:
         """Carries out `plan` for `live` (the campaign as this process read it): only while that

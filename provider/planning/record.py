@@ -186,11 +186,14 @@ def input_problems(props: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def outputs_of(desired: Desired, live: LiveCampaign) -> dict[str, Any]:
-    """The resource's outputs: what the file asked for (`inputs_of`), and the campaign as Altcraft
-    has it. Nothing twice: the live "is active" is in `state`, a name its guard holds in `expected_name`."""
+def outputs_of(desired: Desired, live: LiveCampaign, applied: Any = None) -> dict[str, Any]:
+    """The resource's outputs: what the file asked for (`inputs_of`), the campaign as Altcraft has
+    it, and the id of the last plan carried out (`applied`, if it is one). Nothing twice: the live
+    "is active" is in `state`, a name its guard holds in `expected_name`."""
     outs = {**inputs_of(desired), "state": live.state}
-    return outs if live.name == desired.expected_name else {**outs, "name": live.name}
+    if live.name != desired.expected_name:
+        outs["name"] = live.name
+    return {**outs, APPLIED_KEY: applied} if isinstance(applied, str) else outs
 
 
 def name_of(outputs: Mapping[str, Any]) -> str | None:

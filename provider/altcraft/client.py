@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import requests
 
 from provider.altcraft import transport
-from provider.altcraft.clock import ClockWatch
+from provider.altcraft.clock import ClockWatch, machine_now
 from provider.altcraft.latch import FailureLatch
 from provider.altcraft.model import (
     LiveCampaign,
@@ -287,6 +287,7 @@ class AltcraftClient:
         url = f"{self.base_url}/scampaigns/{method}"
         about = f"scampaigns/{method}" + (f" for campaign {campaign_id}" if campaign_id is not None else "")
         connect_s, deadline_s = self._timeout
+        sent_at = machine_now()
         try:
             answer = self._post(url, {"token": self._token, **payload}, connect_s, deadline_s)
         except transport.DeadlineExceeded:
@@ -332,6 +333,9 @@ class AltcraftClient:
                 f"Not followed: the request carries the API token. Set {self._names.url} to the "
                 "address Altcraft answers on itself"
             )
+        # Altcraft stamped its Date between sending and receiving: the midpoint halves what the
+        # round trip adds to the clock offset (as NTP reads a server's time).
+        self.clock.observe(answer.headers.get("Date"), sent_at + (machine_now() - sent_at) / 2)
         return self._unwrap(answer, about, campaign_id)
 
     def _post(self, url: str, body: dict[str, Any], connect_s: float, deadline_s: float) -> transport.Answer:
@@ -347,7 +351,6 @@ class AltcraftClient:
 
     def _unwrap(self, answer: transport.Answer, about: str, campaign_id: int | None) -> Any:
         status = answer.status
-        self.clock.observe(answer.headers.get("Date"))
         retry_after = parse_retry_after(answer.headers.get("Retry-After"))
         try:
             body = json.loads(answer.body)
